@@ -1,0 +1,1 @@
+"""Carrying out a plan, exactly as planned, and telling a listener what happens."""

@@ -1,0 +1,96 @@
+"""The applier: executes exactly the changes of a plan, in the plan's order, and checks each one.
+
+Before writing anything it refuses a plan that holds blocked changes, conflicts, or changes
+needing an opt-in flag that was not given, so a refused apply leaves the cluster untouched.
+After each write it reads the object back and compares it with the plan's desired body.
+Progress goes to a listener; this module never prints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from eisops.errors import ApplyFailed, ApplyRefused, EisopsError
+from eisops.plan.model import Action, Plan, ResourceChange
+from eisops.resources import BY_NAME
+from eisops.resources.base import PlanContext
+
+
+class ApplyListener(Protocol):
+    def change_started(self, change: ResourceChange) -> None: ...
+
+    def change_finished(self, change: ResourceChange, seconds: float) -> None: ...
+
+
+class SilentListener:
+    def change_started(self, change: ResourceChange) -> None:
+        pass
+
+    def change_finished(self, change: ResourceChange, seconds: float) -> None:
+        pass
+
+
+@dataclass
+class ApplyResult:
+    done: list[ResourceChange] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.done if c.action is action)
+
+
+def refusals(plan: Plan, allowed: set[str]) -> list[str]:
+    """Why the plan cannot be applied as it stands; empty when it can."""
+    reasons = []
+    for change in plan.changes:
+        if change.action is Action.BLOCKED:
+            reasons.append(f"{change.address} is blocked: {change.reason}")
+        elif change.action is Action.CONFLICT:
+            reasons.append(f"{change.address} conflicts: {change.reason}")
+        elif change.requires and change.requires not in allowed:
+            reasons.append(f"{change.address} will be {change.action.value}d only with {change.requires}")
+    return reasons
+
+
+def apply_plan(plan: Plan, ctx: PlanContext, listener: ApplyListener | None = None,
+               allowed: set[str] | frozenset[str] = frozenset()) -> ApplyResult:
+    """Carry out ``plan`` against ``ctx.cluster``. Raises ApplyRefused before any write, ApplyFailed after."""
+    listener = listener or SilentListener()
+    reasons = refusals(plan, set(allowed))
+    if reasons:
+        raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
+    if ctx.cluster is None:
+        raise ApplyRefused("an offline plan cannot be applied")
+    result = ApplyResult()
+    writing = plan.writing_changes
+    for position, change in enumerate(writing):
+        kind = BY_NAME[change.kind]
+        listener.change_started(change)
+        started = time.monotonic()
+        try:
+            kind.execute(ctx.cluster, change, ctx)
+            live = kind.read_one(ctx.cluster, change.name, ctx)
+            remaining = kind.remaining(change, live, ctx)
+        except EisopsError as exc:
+            raise ApplyFailed(_failure(change, str(exc), result, writing[position + 1:])) from None
+        if remaining:
+            paths = ", ".join(".".join(map(str, c.path)) or "(the object)" for c in remaining[:5])
+            raise ApplyFailed(_failure(
+                change, f"written, but Elasticsearch reports different values at: {paths}",
+                result, writing[position + 1:], written=True))
+        result.done.append(change)
+        listener.change_finished(change, time.monotonic() - started)
+    return result
+
+
+def _failure(change: ResourceChange, why: str, result: ApplyResult, rest: tuple[ResourceChange, ...],
+             written: bool = False) -> str:
+    lines = [f"{change.address}: {why}"]
+    if result.done:
+        lines.append(f"done before it: {', '.join(c.address for c in result.done)}")
+    if rest:
+        lines.append(f"not attempted: {', '.join(c.address for c in rest)}")
+    if not written:
+        lines.append("Fix the cause and run apply again; it continues from the cluster as it is now.")
+    return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""The object every command receives (``@click.pass_obj``), and options shared by commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+from eisops.cluster.connection import DEFAULT_URL, Cluster, ConnectionSettings, connect
+
+
+@dataclass
+class App:
+    debug: bool = False
+
+    def connect(self, url: str | None, ca_cert: str | None) -> Cluster:
+        return connect(ConnectionSettings.from_env(url=url, ca_cert=ca_cert))
+
+
+def paths_argument(func):
+    return click.argument("paths", nargs=-1, type=click.Path())(func)
+
+
+def connection_options(func):
+    func = click.option("--ca-cert", metavar="FILE", default=None,
+                        help="CA certificate to verify the cluster's TLS certificate [env ELASTICSEARCH_CA_CERT].")(func)
+    func = click.option("--url", metavar="URL", default=None,
+                        help=f"Elasticsearch URL [env ELASTICSEARCH_URL; default {DEFAULT_URL}].")(func)
+    return func
+
+
+def manifest_paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or ["manifests"]

@@ -1,0 +1,37 @@
+"""``eisops plan``: show what apply would change."""
+
+from __future__ import annotations
+
+import click
+
+from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
+from eisops.errors import EXIT_CHANGES, EXIT_OK
+from eisops.manifest.validate import load_manifests
+from eisops.plan.planner import build_plan
+from eisops.render.json import render_json
+from eisops.render.text import render_text
+
+
+@click.command()
+@paths_argument
+@connection_options
+@click.option("--offline", is_flag=True, help="Plan against an empty cluster without connecting.")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 when there are no changes, 2 when there are, 1 on error.")
+@click.option("--output", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the plan.")
+@click.pass_obj
+def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, offline: bool,
+         detailed_exitcode: bool, output: str) -> int:
+    """Compare the manifests under PATHS (default: manifests) with the cluster and show the changes."""
+    manifest = load_manifests(manifest_paths(paths))
+    cluster = None if offline else app.connect(url, ca_cert)
+    try:
+        result, _ = build_plan(manifest, cluster)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    click.echo(render_json(result) if output == "json" else render_text(result), nl=output == "json")
+    if detailed_exitcode and result.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK

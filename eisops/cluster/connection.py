@@ -1,0 +1,220 @@
+"""A thin wrapper over the official Python client: connect, send one request, translate errors.
+
+Every request eisops makes goes through ``Cluster.request`` so that errors read the same
+everywhere and the number of requests is easy to see. This module must not know about
+resource kinds or plans.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import elastic_transport
+import elasticsearch
+from elasticsearch import Elasticsearch
+
+from eisops.errors import ClusterRequestError, ConnectionFailed
+
+DEFAULT_URL = "http://localhost:9200"
+_JSON = {"accept": "application/json", "content-type": "application/json"}
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    url: str = DEFAULT_URL
+    api_key: str | None = None
+    username: str | None = None
+    password: str | None = None
+    ca_cert: str | None = None
+    request_timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, url: str | None = None, ca_cert: str | None = None) -> "ConnectionSettings":
+        return cls(
+            url=url or os.environ.get("ELASTICSEARCH_URL") or DEFAULT_URL,
+            api_key=os.environ.get("ELASTICSEARCH_API_KEY") or None,
+            username=os.environ.get("ELASTICSEARCH_USERNAME") or None,
+            password=os.environ.get("ELASTICSEARCH_PASSWORD") or None,
+            ca_cert=ca_cert or os.environ.get("ELASTICSEARCH_CA_CERT") or None,
+        )
+
+
+def path(*segments: str) -> str:
+    """Build a URL path from segments, escaping each one (names may hold '@', '*' or ',')."""
+    return "/" + "/".join(quote(s, safe="@*,_-.") for s in segments)
+
+
+def _reason(body: Any) -> tuple[str | None, str]:
+    """Elasticsearch's error type and reason from an error body."""
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            reason = err.get("reason") or ""
+            caused = err.get("caused_by")
+            if isinstance(caused, dict) and caused.get("reason") and caused.get("reason") not in reason:
+                reason = f"{reason}: {caused['reason']}" if reason else caused["reason"]
+            return err.get("type"), reason
+        if isinstance(err, str):
+            return None, err
+    return None, str(body) if body else ""
+
+
+class Cluster:
+    """One connected cluster. ``request`` is the single door to it."""
+
+    def __init__(self, client: Elasticsearch, url: str):
+        self.client = client
+        self.url = url
+        self.version: str | None = None
+        self.request_count = 0
+
+    def request(
+        self,
+        method: str,
+        url_path: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        missing_ok: bool = False,
+    ) -> Any:
+        """Send one request; returns the parsed body, or None for a 404 when ``missing_ok``."""
+        self.request_count += 1
+        query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        try:
+            with warnings.catch_warnings():
+                # Deprecation headers are Elasticsearch's advice to the operator, not errors.
+                warnings.simplefilter("ignore", elasticsearch.ElasticsearchWarning)
+                response = self.client.perform_request(
+                    method, url_path, params=query or None, headers=_JSON, body=body
+                )
+        except elasticsearch.NotFoundError as exc:
+            if missing_ok:
+                return None
+            raise _translate(exc, method, url_path, self.url) from None
+        except elasticsearch.ApiError as exc:
+            raise _translate(exc, method, url_path, self.url) from None
+        except elastic_transport.TransportError as exc:
+            raise _transport_failure(exc, self.url) from None
+        return response.body
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str) -> Exception:
+    if isinstance(exc, elasticsearch.UnsupportedProductError):
+        return ConnectionFailed(f"the server at {url} is not Elasticsearch.", "Check --url or ELASTICSEARCH_URL.")
+    status = exc.meta.status if exc.meta else None
+    error_type, reason = _reason(exc.body)
+    if status == 401:
+        return ConnectionFailed(
+            f"Elasticsearch at {url} refused the credentials (401 {error_type or 'unauthorized'}).",
+            "Set ELASTICSEARCH_API_KEY, or ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD, to valid credentials.",
+        )
+    if status == 403:
+        return ClusterRequestError(
+            f"{method} {url_path}: not allowed for these credentials (403): {reason}",
+            status,
+            error_type,
+        )
+    if error_type == "media_type_header_exception":
+        return ConnectionFailed(
+            f"Elasticsearch at {url} refused the request headers: {reason}.",
+            "eisops needs Elasticsearch 8.18 or later.",
+        )
+    text = f"{error_type}: {reason}" if error_type else reason
+    return ClusterRequestError(f"{method} {url_path} failed ({status}): {text}", status, error_type)
+
+
+def _transport_failure(exc: elastic_transport.TransportError, url: str) -> ConnectionFailed:
+    cause = str(getattr(exc, "message", "") or exc)
+    if isinstance(exc, elastic_transport.TlsError):
+        return ConnectionFailed(
+            f"cannot verify the TLS certificate of {url}: {cause}.",
+            "Pass the cluster's CA certificate with --ca-cert or ELASTICSEARCH_CA_CERT.",
+        )
+    if isinstance(exc, elastic_transport.ConnectionTimeout):
+        return ConnectionFailed(
+            f"Elasticsearch at {url} did not answer in time.",
+            "Check that the cluster is healthy and reachable from here.",
+        )
+    return ConnectionFailed(
+        f"cannot reach Elasticsearch at {url}: {_short(cause)}.",
+        "Check --url or ELASTICSEARCH_URL, and that the cluster is running.",
+    )
+
+
+def _short(cause: str) -> str:
+    # The transport's messages nest the whole urllib3 exception; its last clause says why.
+    for marker in ("Connection refused", "Name or service not known", "nodename nor servname",
+                   "No route to host", "timed out", "Temporary failure in name resolution"):
+        if marker in cause:
+            return marker.lower()
+    return cause.split("\n")[0][:200]
+
+
+def connect(settings: ConnectionSettings) -> Cluster:
+    """Open a connection and learn the server version. Raises ConnectionFailed with the fix."""
+    kwargs: dict[str, Any] = {
+        "request_timeout": settings.request_timeout,
+        "max_retries": 2,
+        "retry_on_timeout": False,
+    }
+    if settings.api_key:
+        kwargs["api_key"] = settings.api_key
+    elif settings.username or settings.password:
+        if not (settings.username and settings.password):
+            raise ConnectionFailed(
+                "ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together.",
+            )
+        kwargs["basic_auth"] = (settings.username, settings.password)
+    if settings.ca_cert:
+        if not os.path.isfile(settings.ca_cert):
+            raise ConnectionFailed(f"the CA certificate file {settings.ca_cert} does not exist.")
+        kwargs["ca_certs"] = settings.ca_cert
+    if not settings.url.startswith(("http://", "https://")):
+        raise ConnectionFailed(
+            f"the URL {settings.url!r} has no scheme.", "Write it as http://host:port or https://host:port."
+        )
+    try:
+        client = Elasticsearch(settings.url, **kwargs)
+    except ValueError as exc:
+        raise ConnectionFailed(f"cannot use the URL {settings.url}: {exc}") from None
+    cluster = Cluster(client, settings.url)
+    cluster.version = _detect_version(cluster)
+    return cluster
+
+
+def _detect_version(cluster: Cluster) -> str | None:
+    """The lowest node version. ``GET /`` lives in a module that some distributions lack, so ask _nodes."""
+    try:
+        body = cluster.request("GET", "/_nodes/_local", params={"filter_path": "nodes.*.version"})
+    except ClusterRequestError as exc:
+        if exc.status == 403:
+            return None  # no monitor privilege: carry on without the version
+        raise
+    nodes = (body or {}).get("nodes") or {}
+    versions = [n.get("version") for n in nodes.values() if isinstance(n, dict) and n.get("version")]
+    return min(versions, key=version_tuple) if versions else None
+
+
+def version_tuple(version: str | None) -> tuple[int, ...]:
+    """'9.2.0' -> (9, 2, 0); unknown versions compare as the newest."""
+    if not version:
+        return (99,)
+    parts = []
+    for piece in version.split("-")[0].split("."):
+        try:
+            parts.append(int(piece))
+        except ValueError:
+            break
+    return tuple(parts) or (99,)

@@ -1,0 +1,119 @@
+"""The desired state read from manifests: one Resource per document, checked envelope first.
+
+The envelope (kind, name, task_type, spec) is checked here with pydantic; ``spec`` stays the
+plain dict the user wrote, exactly the body Elasticsearch's PUT API takes, so nothing the
+user wrote is dropped. Kind-specific checks live in the kind modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from eisops.errors import Diagnostic
+from eisops.manifest.loader import Document, Location
+
+KIND_NAMES = ("InferenceEndpoint", "IngestPipeline", "ComponentTemplate", "IndexTemplate", "Index")
+
+
+class Envelope(BaseModel):
+    """What every manifest document has around its ``spec``. Unknown keys here are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    kind: Literal["InferenceEndpoint", "IngestPipeline", "ComponentTemplate", "IndexTemplate", "Index"]
+    name: str
+    task_type: str | None = None
+    spec: dict[str, Any] = {}
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+
+@dataclass
+class Resource:
+    """One object the manifests want to exist."""
+
+    kind: str
+    name: str
+    spec: dict[str, Any]
+    document: Document
+    task_type: str | None = None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+    def location(self, spec_path: tuple = ()) -> Location:
+        return self.document.location(("spec",) + tuple(spec_path))
+
+    def diagnostic(self, message: str, spec_path: tuple = (), at_envelope: tuple | None = None) -> Diagnostic:
+        loc = self.document.location(at_envelope) if at_envelope is not None else self.location(spec_path)
+        return Diagnostic(loc.file, loc.line, loc.column, message, self.kind, self.name)
+
+
+@dataclass
+class Manifest:
+    """All resources of a run, in file order."""
+
+    resources: list[Resource]
+
+    def of_kind(self, kind: str) -> list[Resource]:
+        return [r for r in self.resources if r.kind == kind]
+
+    def get(self, kind: str, name: str) -> Resource | None:
+        for r in self.resources:
+            if r.kind == kind and r.name == name:
+                return r
+        return None
+
+
+def _describe_pydantic_error(err: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    kind = err.get("type")
+    if kind == "missing":
+        return f"'{loc}' is required"
+    if kind == "extra_forbidden":
+        return (
+            f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type and spec; "
+            "Elasticsearch's request body goes under spec)"
+        )
+    if kind == "literal_error":
+        return f"unknown kind {err.get('input')!r}; expected one of {', '.join(KIND_NAMES)}"
+    if kind in ("string_type", "dict_type"):
+        expected = "a string" if kind == "string_type" else "a mapping (the request body)"
+        return f"'{loc}' must be {expected}, not {type(err.get('input')).__name__}"
+    msg = err.get("msg", "invalid value")
+    return f"'{loc}': {msg}" if loc else msg
+
+
+def read_envelope(document: Document) -> tuple[Resource | None, list[Diagnostic]]:
+    """Check one document's envelope; returns the Resource (if usable) and the problems."""
+    data = document.data
+    top = document.location(())
+    if not isinstance(data, dict):
+        return None, [
+            Diagnostic(top.file, top.line, top.column,
+                       f"a manifest document must be a mapping with kind, name and spec, not {type(data).__name__}")
+        ]
+    try:
+        env = Envelope.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        kind = data.get("kind") if isinstance(data.get("kind"), str) else None
+        name = data.get("name") if isinstance(data.get("name"), str) else None
+        for err in exc.errors():
+            path = tuple(p for p in err.get("loc", ()) if isinstance(p, (str, int)))
+            # A literal/str error reports the field itself; point at it, else at the document.
+            loc = document.location(path[:1]) if path else top
+            problems.append(Diagnostic(loc.file, loc.line, loc.column, _describe_pydantic_error(err), kind, name))
+        return None, problems
+    resource = Resource(env.kind, env.name, data.get("spec") or {}, document, env.task_type)
+    return resource, []

@@ -1,0 +1,103 @@
+"""Checking manifests as a whole: envelope, names, specs, duplicates, references, overlaps.
+
+Every problem in every file is collected before anything fails, each with file:line:column.
+References to Elasticsearch's own objects (inference ids starting with '.', template and
+pipeline names with '@' such as ``logs@custom``) cannot be checked without a cluster; they
+are handed to the planner, which checks them against the live state. No requests here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eisops.errors import Diagnostic, ManifestError
+from eisops.manifest.loader import read_documents
+from eisops.manifest.model import Manifest, Resource, read_envelope
+from eisops.resources import BY_NAME, KINDS
+from eisops.resources.base import Reference
+
+
+@dataclass
+class ExternalReference:
+    """A reference the manifests cannot resolve by themselves; checked by plan against the cluster."""
+
+    source: Resource
+    reference: Reference
+
+
+@dataclass
+class LoadedManifest(Manifest):
+    external: list[ExternalReference] = field(default_factory=list)
+    files: int = 0
+
+
+def _is_external(ref: Reference) -> bool:
+    if ref.kind == "InferenceEndpoint":
+        return ref.name.startswith(".")
+    return "@" in ref.name
+
+
+def load_manifests(paths: list[str], allow_empty: bool = False) -> LoadedManifest:
+    """Read and check the manifests under ``paths``; raise ManifestError with every problem."""
+    documents, problems, files = read_documents(paths)
+    resources: list[Resource] = []
+    for document in documents:
+        resource, errs = read_envelope(document)
+        problems.extend(errs)
+        if resource is not None:
+            resources.append(resource)
+
+    for resource in resources:
+        kind = BY_NAME[resource.kind]
+        message = kind.check_name(resource.name)
+        if message:
+            problems.append(resource.diagnostic(message, at_envelope=("name",)))
+        check_envelope = getattr(kind, "check_envelope", None)
+        if check_envelope:
+            for where, message in check_envelope(resource):
+                problems.append(resource.diagnostic(message, at_envelope=where))
+        elif resource.task_type is not None:
+            problems.append(resource.diagnostic("task_type applies only to InferenceEndpoint", at_envelope=("task_type",)))
+        for where, message in kind.check_spec(resource):
+            problems.append(resource.diagnostic(message, where))
+
+    seen: dict[tuple[str, str], Resource] = {}
+    for resource in resources:
+        first = seen.get(resource.key)
+        if first is not None:
+            loc = first.document.location(("name",))
+            problems.append(resource.diagnostic(
+                f"duplicate {resource.kind} {resource.name!r}; first declared at {loc.file}:{loc.line}",
+                at_envelope=("name",)))
+        else:
+            seen[resource.key] = resource
+
+    external: list[ExternalReference] = []
+    for resource in resources:
+        for ref in BY_NAME[resource.kind].references(resource):
+            target = seen.get((ref.kind, ref.name))
+            if target is None:
+                if _is_external(ref):
+                    external.append(ExternalReference(resource, ref))
+                else:
+                    problems.append(resource.diagnostic(
+                        f"{ref.what} names {ref.kind} {ref.name!r}, which no manifest declares", ref.spec_path))
+                continue
+            if ref.task_types and target.task_type and target.task_type not in ref.task_types:
+                problems.append(resource.diagnostic(
+                    f"{ref.what} names inference endpoint {ref.name!r} of task type {target.task_type}; "
+                    f"it must be one of {', '.join(ref.task_types)}", ref.spec_path))
+
+    for kind in KINDS:
+        problems.extend(kind.check_together([r for r in resources if r.kind == kind.kind]))
+
+    if not resources and not problems and not allow_empty:
+        where = ", ".join(paths)
+        problems.append(Diagnostic(where, 1, 1, "no manifests found (files ending in .yaml or .yml)"))
+    if problems:
+        raise ManifestError(_unique(problems))
+    return LoadedManifest(resources, external=external, files=files)
+
+
+def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(problems))

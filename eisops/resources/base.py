@@ -1,0 +1,205 @@
+"""The interface every resource kind implements, and what kinds share.
+
+A kind module owns everything about one kind of Elasticsearch object: its name rules,
+spec checks, references to other objects, the one request that reads all live objects of
+the kind, normalization of live and desired bodies, which changes Elasticsearch makes in
+place, and the requests that create, update and delete. The generic planner and applier
+know nothing about Elasticsearch; the kind modules know nothing about rendering.
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from eisops.plan.diff import diff_bodies
+from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+    from eisops.errors import Diagnostic
+    from eisops.manifest.model import Manifest, Resource
+
+#: The ownership marker eisops writes into ``_meta`` (the convention Fleet uses too).
+MANAGED_BY_KEY = "managed_by"
+MANAGED_BY_VALUE = "eisops"
+
+
+def with_marker(meta: Any) -> dict[str, Any]:
+    """``_meta`` with eisops' ownership marker added."""
+    out = dict(meta) if isinstance(meta, dict) else {}
+    out[MANAGED_BY_KEY] = MANAGED_BY_VALUE
+    return out
+
+
+def has_marker(meta: Any) -> bool:
+    return isinstance(meta, dict) and meta.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One resource naming another (e.g. a semantic_text field naming an inference endpoint)."""
+
+    kind: str  # the kind referred to
+    name: str
+    spec_path: tuple  # where in the referring resource's spec
+    what: str  # words for messages, e.g. "semantic_text field [content] inference_id"
+    task_types: tuple[str, ...] | None = None  # for InferenceEndpoint targets: allowed task types
+
+
+@dataclass
+class LiveObject:
+    """An object as Elasticsearch returned it: the raw body, never a typed struct."""
+
+    name: str
+    body: dict[str, Any]
+    managed: bool
+    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific facts (e.g. ownership record)
+
+
+@dataclass
+class PlanContext:
+    """What a kind may consult while planning."""
+
+    manifest: "Manifest"
+    cluster: "Cluster | None" = None  # None when planning offline
+    version: str | None = None
+    live: dict[str, dict[str, LiveObject]] = field(default_factory=dict)  # kind -> name -> object
+    state: dict[str, Any] = field(default_factory=dict)  # kind-specific data read with the live objects
+    deleting: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) the plan deletes
+
+    @property
+    def offline(self) -> bool:
+        return self.cluster is None
+
+
+class ResourceKind(ABC):
+    """Base class of the kind modules. Subclasses set ``kind`` and implement the abstract methods."""
+
+    kind: ClassVar[str]
+    #: words for messages: "inference endpoint", "ingest pipeline", ...
+    noun: ClassVar[str]
+
+    # ----------------------------------------------------------- manifests
+    def check_name(self, name: str) -> str | None:
+        """A message when ``name`` is not a legal name for this kind."""
+        if name.startswith("."):
+            return f"names starting with '.' belong to Elasticsearch and cannot be managed: {name!r}"
+        return None
+
+    def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        """(spec path, message) for every problem of the spec alone."""
+        return []
+
+    def references(self, resource: "Resource") -> list[Reference]:
+        return []
+
+    def check_together(self, resources: list["Resource"]) -> list["Diagnostic"]:
+        """Problems that only show across all resources of the kind (e.g. overlapping templates)."""
+        return []
+
+    # ----------------------------------------------------------- live state
+    @abstractmethod
+    def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
+        """Every live object of the kind that matters, in a fixed number of requests."""
+
+    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
+        """One object after it was written, to check that it now matches."""
+        return self.read_live(cluster, ctx).get(name)
+
+    # ----------------------------------------------------------- planning
+    @abstractmethod
+    def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange: ...
+
+    @abstractmethod
+    def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
+        """The change from ``live`` to the manifest, or None when they already match."""
+
+    @abstractmethod
+    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange: ...
+
+    def plan_conflict(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        return ResourceChange(
+            self.kind,
+            resource.name,
+            Action.CONFLICT,
+            f"a {self.noun} with this name exists but eisops does not manage it; it is left untouched",
+            task_type=resource.task_type,
+        )
+
+    # ----------------------------------------------------------- applying
+    @abstractmethod
+    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
+        """Send the change's operations, in order."""
+
+    def remaining(self, change: ResourceChange, live: LiveObject | None, ctx: PlanContext) -> tuple[FieldChange, ...]:
+        """What still differs after ``change`` was applied; empty when the cluster now matches."""
+        if change.action is Action.DELETE:
+            return () if live is None else (FieldChange((), "exists", "deleted"),)
+        if live is None:
+            return (FieldChange((), None, "missing after apply"),)
+        return diff_bodies(self.comparable_live(live.body, change.after, ctx), change.after)
+
+    def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
+        """The live body reduced and normalized for comparison with ``desired`` (normalized)."""
+        return live_body
+
+
+class WholeBodyKind(ResourceKind):
+    """A kind whose objects are written whole with one PUT (pipelines, templates).
+
+    Subclasses say how to normalize bodies and which path to PUT; comparison, update
+    and delete are the same for all of them.
+    """
+
+    @abstractmethod
+    def object_path(self, name: str) -> str: ...
+
+    @abstractmethod
+    def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The comparable form of a body (live or desired): exactly what Elasticsearch would store."""
+
+    def desired_body(self, resource: "Resource") -> dict[str, Any]:
+        body = copy.deepcopy(resource.spec)
+        body["_meta"] = with_marker(body.get("_meta"))
+        return body
+
+    def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
+        return self.normalize(live_body)
+
+    def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
+        body = self.desired_body(resource)
+        return ResourceChange(
+            self.kind, resource.name, Action.CREATE, f"the {self.noun} does not exist",
+            before=None, after=self.normalize(body), operations=(Operation("put", body),),
+        )
+
+    def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
+        body = self.desired_body(resource)
+        after = self.normalize(body)
+        before = self.normalize(live.body)
+        changes = diff_bodies(before, after)
+        if not changes:
+            return None
+        return ResourceChange(
+            self.kind, resource.name, Action.UPDATE, f"the {self.noun} differs from the manifest",
+            before=before, after=after, changes=changes, operations=(Operation("put", body),),
+        )
+
+    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        return ResourceChange(
+            self.kind, live.name, Action.DELETE,
+            f"eisops manages this {self.noun} and no manifest declares it any more",
+            before=self.normalize(live.body), operations=(Operation("delete"),),
+        )
+
+    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
+        for op in change.operations:
+            if op.verb == "put":
+                cluster.request("PUT", self.object_path(change.name), body=op.body)
+            elif op.verb == "delete":
+                cluster.request("DELETE", self.object_path(change.name))
+            else:  # pragma: no cover - plans are built by this module
+                raise ValueError(f"unknown operation {op.verb} for {self.kind}")

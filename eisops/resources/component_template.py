@@ -1,0 +1,65 @@
+"""Component templates (``PUT/GET/DELETE _component_template``): everything eisops knows about them.
+
+Reference section 4. Written whole; compared after normalizing the template block and
+dropping the 9.2+ timestamps. Elasticsearch refuses to delete one that an index template
+still uses, so deletions run after index template changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from eisops.cluster.connection import path
+from eisops.resources import template_block
+from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+    from eisops.manifest.model import Resource
+
+
+class ComponentTemplateKind(WholeBodyKind):
+    kind = "ComponentTemplate"
+    noun = "component template"
+
+    def object_path(self, name: str) -> str:
+        return path("_component_template", name)
+
+    def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        spec = resource.spec
+        problems: list[tuple[tuple, str]] = []
+        if "template" not in spec:
+            problems.append(((), "spec.template is required (settings, mappings and aliases)"))
+        problems += template_block.block_problems(spec.get("template"), ("template",))
+        problems += template_block.timestamp_problems(spec)
+        if "version" in spec and (not isinstance(spec["version"], int) or isinstance(spec["version"], bool)):
+            problems.append((("version",), "version must be an integer"))
+        if "_meta" in spec and not isinstance(spec["_meta"], dict):
+            problems.append((("_meta",), "_meta must be a mapping"))
+        return problems
+
+    def references(self, resource: "Resource") -> list[Reference]:
+        return template_block.block_references(resource.spec.get("template"), ("template",))
+
+    def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in body.items() if k not in template_block.TIMESTAMP_KEYS}
+        if "template" in out:
+            out["template"] = template_block.normalize_block(out["template"])
+        return out
+
+    def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
+        body = cluster.request("GET", "/_component_template", missing_ok=True) or {}
+        return _objects(body)
+
+    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
+        body = cluster.request("GET", self.object_path(name), missing_ok=True) or {}
+        return _objects(body).get(name)
+
+
+def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
+    out = {}
+    for item in body.get("component_templates") or []:
+        name, tmpl = item.get("name"), item.get("component_template")
+        if isinstance(name, str) and isinstance(tmpl, dict):
+            out[name] = LiveObject(name, tmpl, managed=has_marker(tmpl.get("_meta")))
+    return out

@@ -1,0 +1,293 @@
+"""Indices (``PUT/GET/DELETE /<index>``, ``_mapping``, ``_settings``, ``_aliases``): everything eisops knows about them.
+
+Reference sections 3 and 6. An index holds data, so this kind is the careful one:
+- only what the manifest declares is compared: Elasticsearch adds settings, templates add
+  mappings and aliases, dynamic mapping adds fields, and a field that left the manifest stays
+  in the index until a reindex (the plan notes such fields);
+- changes Elasticsearch makes on an open index (new fields, updatable mapping parameters,
+  dynamic settings, aliases) are applied in place; changes it refuses (a field's type, a
+  non-updatable parameter, a static or final setting) are shown as blocked with its rule and
+  never attempted;
+- deleting a managed index whose manifest was removed needs ``--allow-index-deletion``.
+Ownership is marked in the index's mapping ``_meta``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from eisops.cluster.connection import path, version_tuple
+from eisops.plan.diff import diff_bodies
+from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
+from eisops.resources import aliases as alias_rules
+from eisops.resources import index_settings, mappings, template_block
+from eisops.resources.base import LiveObject, PlanContext, Reference, ResourceKind, has_marker, with_marker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+    from eisops.manifest.model import Resource
+
+#: Index name rules (Elasticsearch MetadataCreateIndexService.validateIndexOrAliasName).
+FORBIDDEN_CHARACTERS = set('\\/*?"<>| ,#:')
+#: Root mapping keys Elasticsearch changes in place; any other root key it refuses to change.
+UPDATABLE_ROOT = frozenset({"_meta", "dynamic", "dynamic_templates", "runtime", "date_detection",
+                            "numeric_detection", "properties"})
+#: The longest comma-joined list of names sent in one URL; Elasticsearch's default
+#: http.max_initial_line_length is 4kb, and the path carries other text too.
+MAX_NAMES_LENGTH = 3000
+WILDCARDS = "open,closed,hidden"
+
+
+def _name_problem(name: str) -> str | None:
+    if name.startswith("."):
+        return f"index names starting with '.' belong to Elasticsearch and cannot be managed: {name!r}"
+    if name != name.lower():
+        return f"invalid index name [{name}], must be lowercase"
+    bad = sorted(c for c in set(name) & FORBIDDEN_CHARACTERS)
+    if bad:
+        return f"invalid index name [{name}], must not contain the following characters {' '.join(repr(c) for c in bad)}"
+    if name[0] in "_-+":
+        return f"invalid index name [{name}], must not start with '_', '-', or '+'"
+    if name in (".", ".."):
+        return f"invalid index name [{name}], must not be '.' or '..'"
+    if len(name.encode("utf-8")) > 255:
+        return f"invalid index name [{name}], index name is too long, (must be at most 255 bytes)"
+    return None
+
+
+def _chunks(names: list[str]) -> list[list[str]]:
+    chunks: list[list[str]] = []
+    size = 0
+    for name in names:
+        if chunks and size + len(name) + 1 <= MAX_NAMES_LENGTH:
+            chunks[-1].append(name)
+            size += len(name) + 1
+        else:
+            chunks.append([name])
+            size = len(name)
+    return chunks
+
+
+class IndexKind(ResourceKind):
+    kind = "Index"
+    noun = "index"
+
+    # ------------------------------------------------------------------ manifests
+    def check_name(self, name: str) -> str | None:
+        return _name_problem(name)
+
+    def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        spec = resource.spec
+        problems: list[tuple[tuple, str]] = []
+        for key in spec:
+            if key not in ("settings", "mappings", "aliases"):
+                problems.append(((key,), f"unknown key [{key}]; an index takes settings, mappings and aliases"))
+        problems += template_block.block_problems({k: spec[k] for k in ("settings", "mappings", "aliases") if k in spec}, ())
+        for alias in (spec.get("aliases") or {}) if isinstance(spec.get("aliases"), dict) else ():
+            problem = _name_problem(alias)
+            if problem:
+                problems.append((("aliases", alias), problem.replace("index name", "alias name")))
+        return problems
+
+    def references(self, resource: "Resource") -> list[Reference]:
+        return template_block.block_references(resource.spec, ())
+
+    # ------------------------------------------------------------------ live state
+    def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
+        # 1. Which indices carry eisops' marker: one request, answering only the marker.
+        markers = cluster.request("GET", "/_mapping", params={
+            "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}) or {}
+        managed = sorted(n for n, body in markers.items()
+                         if not n.startswith(".") and has_marker(((body or {}).get("mappings") or {}).get("_meta")))
+        wanted = sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed))
+        if not wanted:
+            return {}
+        # 2. Settings, mappings and aliases of exactly those indices, by name (chunked only
+        #    when the names would not fit in one URL).
+        found: dict[str, Any] = {}
+        for chunk in _chunks(wanted):
+            found.update(cluster.request("GET", path(",".join(chunk)), params={
+                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
+        return _objects(found)
+
+    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
+        body = cluster.request("GET", path(name), params={"ignore_unavailable": True}, missing_ok=True) or {}
+        return _objects(body).get(name)
+
+    # ------------------------------------------------------------------ comparison
+    def desired_body(self, resource: "Resource") -> dict[str, Any]:
+        body = copy.deepcopy(resource.spec)
+        mapping = body.get("mappings") if isinstance(body.get("mappings"), dict) else {}
+        mapping["_meta"] = with_marker(mapping.get("_meta"))
+        body["mappings"] = mapping
+        return body
+
+    def _comparable_desired(self, body: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"mappings": mappings.canonical(body["mappings"])}
+        if "settings" in body:
+            out["settings"] = index_settings.normalize(body["settings"])
+        if "aliases" in body:
+            out["aliases"] = alias_rules.normalize_aliases(body["aliases"])
+        return out
+
+    def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
+        out: dict[str, Any] = {"mappings": mappings.restrict_to_declared(live_body.get("mappings") or {},
+                                                                          desired.get("mappings") or {})}
+        if "settings" in desired:
+            live_settings = index_settings.normalize(live_body.get("settings") or {})
+            out["settings"] = {k: live_settings[k] for k in desired["settings"] if k in live_settings}
+        if "aliases" in desired:
+            live_aliases = alias_rules.normalize_aliases(live_body.get("aliases") or {})
+            out["aliases"] = {k: live_aliases[k] for k in desired["aliases"] if k in live_aliases}
+        return out
+
+    # ------------------------------------------------------------------ planning
+    def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
+        alias_owner = self._alias_holder(resource.name, ctx)
+        body = self.desired_body(resource)
+        after = self._comparable_desired(body)
+        if alias_owner:
+            return ResourceChange(self.kind, resource.name, Action.CONFLICT,
+                                  f"[{resource.name}] already exists as an alias of index [{alias_owner}]; "
+                                  "an index cannot take its name", after=after)
+        return ResourceChange(self.kind, resource.name, Action.CREATE, "the index does not exist",
+                              after=after, operations=(Operation("create", body),))
+
+    def _alias_holder(self, name: str, ctx: PlanContext) -> str | None:
+        for live in ctx.live.get(self.kind, {}).values():
+            if name in (live.body.get("aliases") or {}):
+                return live.name
+        return None
+
+    def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
+        body = self.desired_body(resource)
+        after = self._comparable_desired(body)
+        before = self.comparable_live(live.body, after, ctx)
+        changes = diff_bodies(before, after)
+        if not changes:
+            return None
+        version = version_tuple(ctx.version)
+        refusals = _mapping_refusals(live.body.get("mappings") or {}, body["mappings"], version)
+        marked = []
+        for change in changes:
+            rule = None
+            if change.path[:1] == ("settings",) and len(change.path) > 1:
+                rule = index_settings.update_rule(change.path[1])
+            elif change.path[:1] == ("mappings",):
+                rule = _rule_for(change.path[1:], refusals)
+            if rule:
+                change = FieldChange(change.path, change.before, change.after, change.added, change.removed,
+                                     change.sensitive, rule)
+            marked.append(change)
+        changes = tuple(marked)
+        notes = ()
+        kept = mappings.undeclared_fields(mappings.canonical(live.body.get("mappings") or {}), after["mappings"])
+        if kept:
+            notes = (f"fields in the index that no manifest declares stay until a reindex: {', '.join(kept[:20])}"
+                     + (f" and {len(kept) - 20} more" if len(kept) > 20 else ""),)
+        blocked = [c for c in changes if c.blocked_reason]
+        if blocked:
+            return ResourceChange(
+                self.kind, resource.name, Action.BLOCKED,
+                f"Elasticsearch refuses {len(blocked)} of these changes on an existing index "
+                "(a migration to a new index is needed)",
+                before, after, changes, notes=notes)
+        ops = []
+        settings_changed = {c.path[1] for c in changes if c.path[:1] == ("settings",) and len(c.path) > 1}
+        if "settings" in {c.path[0] for c in changes if len(c.path) == 1}:
+            settings_changed = set(after.get("settings") or {})
+        if settings_changed:
+            ops.append(Operation("put_settings", {k: after["settings"].get(k) for k in sorted(settings_changed)}))
+        if any(c.path[:1] == ("mappings",) for c in changes):
+            ops.append(Operation("put_mapping", body["mappings"]))
+        alias_names = {c.path[1] for c in changes if c.path[:1] == ("aliases",) and len(c.path) > 1}
+        if any(c.path == ("aliases",) for c in changes):
+            alias_names = set(after.get("aliases") or {})
+        if alias_names:
+            actions = [{"add": {"index": resource.name, "alias": a, **(body.get("aliases") or {}).get(a, {})}}
+                       for a in sorted(alias_names)]
+            ops.append(Operation("update_aliases", {"actions": actions}))
+        return ResourceChange(self.kind, resource.name, Action.UPDATE,
+                              "Elasticsearch applies these changes to the open index in place",
+                              before, after, changes, tuple(ops), notes=notes)
+
+    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        return ResourceChange(
+            self.kind, live.name, Action.DELETE,
+            "eisops manages this index and no manifest declares it any more; deleting it deletes its documents",
+            before={"mappings": live.body.get("mappings"), "aliases": live.body.get("aliases") or {}},
+            operations=(Operation("delete"),), requires="--allow-index-deletion")
+
+    # ------------------------------------------------------------------ applying
+    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
+        index_path = path(change.name)
+        for op in change.operations:
+            if op.verb == "create":
+                cluster.request("PUT", index_path, body=op.body)
+            elif op.verb == "put_settings":
+                cluster.request("PUT", index_path + "/_settings", body=op.body)
+            elif op.verb == "put_mapping":
+                cluster.request("PUT", index_path + "/_mapping", body=op.body)
+            elif op.verb == "update_aliases":
+                cluster.request("POST", "/_aliases", body=op.body)
+            elif op.verb == "delete":
+                cluster.request("DELETE", index_path)
+            else:  # pragma: no cover - plans are built by this module
+                raise ValueError(f"unknown operation {op.verb} for {self.kind}")
+
+
+def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
+    out = {}
+    for name, index in body.items():
+        if isinstance(index, dict) and not name.startswith("."):
+            meta = (index.get("mappings") or {}).get("_meta")
+            out[name] = LiveObject(name, index, managed=has_marker(meta))
+    return out
+
+
+def _rule_for(change_path: tuple, refusals: dict[tuple, str]) -> str | None:
+    for length in range(len(change_path), 0, -1):
+        rule = refusals.get(tuple(change_path[:length]))
+        if rule:
+            return rule
+    return None
+
+
+def _mapping_refusals(live: dict[str, Any], desired: dict[str, Any], version: tuple[int, ...]) -> dict[tuple, str]:
+    """Mapping path -> Elasticsearch's refusal, for each change it would not make in place."""
+    live, desired = mappings.canonical(live), mappings.canonical(desired)
+    refusals: dict[tuple, str] = {}
+    for key, value in desired.items():
+        if key not in UPDATABLE_ROOT and key in live and live[key] != value:
+            refusals[(key,)] = f"the mapping parameter [{key}] cannot be changed on an existing index"
+    _field_refusals(live.get("properties") or {}, desired.get("properties") or {}, ("properties",), "",
+                    version, refusals)
+    return refusals
+
+
+def _field_refusals(live_props: dict, desired_props: dict, base: tuple, prefix: str,
+                    version: tuple[int, ...], refusals: dict[tuple, str]) -> None:
+    for name, want in desired_props.items():
+        have = live_props.get(name)
+        if not isinstance(have, dict) or not isinstance(want, dict):
+            continue  # a new field: always added in place
+        here, full = base + (name,), f"{prefix}{name}"
+        old_type, new_type = mappings.field_type(have), mappings.field_type(want)
+        if old_type != new_type:
+            refusals[here] = f"mapper [{full}] cannot be changed from type [{old_type}] to [{new_type}]"
+            continue
+        comparable = mappings.comparable_live_field(have, want)
+        for param in sorted((set(comparable) | set(want)) - {"properties", "fields", "type"}):
+            before, after = comparable.get(param), want.get(param)
+            if before == after:
+                continue
+            rule = mappings.field_update_rule(full, param, new_type, before, after, have, version)
+            if rule:
+                refusals[here + (param,)] = rule
+        _field_refusals(have.get("properties") or {}, want.get("properties") or {}, here + ("properties",),
+                        full + ".", version, refusals)
+        _field_refusals(have.get("fields") or {}, want.get("fields") or {}, here + ("fields",),
+                        full + ".", version, refusals)
+
+

@@ -1,0 +1,468 @@
+"""Inference endpoints (the ``_inference`` API): everything eisops knows about them.
+
+Reference section 1. What makes this kind different:
+- PUT is create-only; ``_update`` (PUT, 8.18+) changes only secrets and ``task_settings``
+  (and ``chunking_settings`` from 9.5); anything else means delete and create again.
+- GET never returns secrets, fills defaults (chunking, ``rate_limit``, discovered
+  ``dimensions``/``similarity``) and, for the ``elastic`` service from 9.2, shows only
+  ``model_id``.
+- Endpoints have no ``_meta``, so eisops records the endpoints it manages in the cluster
+  itself (see ``eisops.cluster.records``): for each one, the non-secret settings it applied and
+  a salted fingerprint of each secret. Values GET hides are compared with that record, so a
+  manifest change to a hidden value or a secret still shows in the plan; values GET shows are
+  compared with the cluster, so drift made outside eisops shows too.
+Secret values never enter the plan's bodies; they travel beside them and are sent only when
+applying.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+from eisops.cluster import records
+from eisops.cluster.connection import path, version_tuple
+from eisops.errors import EisopsError
+from eisops.plan.diff import diff_bodies
+from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
+from eisops.resources.base import LiveObject, PlanContext, ResourceKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+    from eisops.manifest.model import Resource
+
+TASK_TYPES = ("text_embedding", "sparse_embedding", "rerank", "completion", "chat_completion", "embedding")
+EMBEDDING_TASKS = ("text_embedding", "sparse_embedding", "embedding")
+
+#: Inference ids (Elasticsearch MlStrings.VALID_ID_CHAR_PATTERN).
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
+
+#: service_settings keys Elasticsearch keeps in its secrets index and never returns (1.5).
+SECRET_KEYS = frozenset({"api_key", "access_key", "secret_key", "service_account_json",
+                         "secret_parameters", "entra_id"})
+
+#: ``${NAME}``: the whole value comes from the environment variable NAME when planning.
+ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+#: Chunking defaults Elasticsearch fills in for embedding endpoints created on 8.16+ (1.4).
+CHUNKING_DEFAULTS = {
+    "sentence": {"max_chunk_size": 250, "sentence_overlap": 1},
+    "word": {"max_chunk_size": 250, "overlap": 100},
+    "none": {},
+    "recursive": {},
+}
+
+#: Models of the Elastic Inference Service (the ``elastic`` service), section 1.7.
+EIS_MODELS: dict[str, dict[str, Any]] = {
+    "jina-embeddings-v5-text-small": {"task_types": ("text_embedding",), "dims": 1024, "max_tokens": 32768},
+    "jina-embeddings-v5-text-nano": {"task_types": ("text_embedding",), "dims": 768, "max_tokens": 8192},
+    "jina-embeddings-v3": {"task_types": ("text_embedding",), "dims": 1024, "max_tokens": 8192},
+    "jina-reranker-v3": {"task_types": ("rerank",), "max_documents": 64},
+    "jina-reranker-v2-base-multilingual": {"task_types": ("rerank",), "max_tokens": 1024},
+    "elser_model_2": {"task_types": ("sparse_embedding",)},
+}
+
+
+def secret_paths(spec: dict[str, Any]) -> list[tuple]:
+    settings = spec.get("service_settings")
+    if not isinstance(settings, dict):
+        return []
+    return [("service_settings", k) for k in settings if k in SECRET_KEYS]
+
+
+def env_references(value: Any, at: tuple = ()) -> list[tuple[tuple, str]]:
+    """(path, variable) for every ``${NAME}`` value below ``value``."""
+    found = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += env_references(v, at + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += env_references(v, at + (i,))
+    elif isinstance(value, str):
+        m = ENV_REFERENCE.match(value)
+        if m:
+            found.append((at, m.group(1)))
+    return found
+
+
+def resolve_env(resource: "Resource") -> dict[str, Any]:
+    """The spec with ``${NAME}`` values read from the environment; a missing variable is an error."""
+    spec = copy.deepcopy(resource.spec)
+    missing = []
+    for where, variable in env_references(spec):
+        value = os.environ.get(variable)
+        if value is None:
+            loc = resource.location(where)
+            missing.append(f"{loc.file}:{loc.line}:{loc.column}: InferenceEndpoint {resource.name}: "
+                           f"{'.'.join(map(str, where))} comes from environment variable {variable}, which is not set")
+            continue
+        node = spec
+        for key in where[:-1]:
+            node = node[key]
+        node[where[-1]] = value
+    if missing:
+        raise EisopsError("\n".join(missing))
+    return spec
+
+
+def with_chunking_defaults(chunking: Any, task_type: str | None) -> Any:
+    """The chunking settings Elasticsearch stores for an embedding endpoint."""
+    if task_type not in EMBEDDING_TASKS:
+        return chunking
+    if not isinstance(chunking, dict):
+        return {"strategy": "sentence", **CHUNKING_DEFAULTS["sentence"]}
+    strategy = chunking.get("strategy", "sentence")
+    return {"strategy": strategy, **CHUNKING_DEFAULTS.get(strategy, {}), **chunking}
+
+
+class InferenceEndpointKind(ResourceKind):
+    kind = "InferenceEndpoint"
+    noun = "inference endpoint"
+
+    # ------------------------------------------------------------------ manifests
+    def check_name(self, name: str) -> str | None:
+        if name.startswith("."):
+            return f"ids starting with '.' are Elasticsearch's preconfigured endpoints and cannot be managed: {name!r}"
+        if name == "_all" or not ID_PATTERN.match(name):
+            return (f"Invalid inference_id; {name!r} can contain lowercase alphanumeric (a-z and 0-9), "
+                    "hyphens, dots or underscores; must start and end with alphanumeric")
+        return None
+
+    def check_envelope(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        if resource.task_type is None:
+            return [(("name",), f"task_type is required for an InferenceEndpoint (one of {', '.join(TASK_TYPES)})")]
+        if resource.task_type not in TASK_TYPES:
+            return [(("task_type",), f"unknown task_type [{resource.task_type}]; expected one of {', '.join(TASK_TYPES)}")]
+        return []
+
+    def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        spec, task = resource.spec, resource.task_type
+        problems: list[tuple[tuple, str]] = []
+        allowed = {"service", "service_settings", "task_settings", "chunking_settings", "task_type"}
+        for key in spec:
+            if key not in allowed:
+                problems.append(((key,), f"unknown key [{key}]; an inference endpoint takes service, "
+                                         "service_settings, task_settings and chunking_settings"))
+        if "task_type" in spec and spec["task_type"] != task:
+            problems.append((("task_type",), f"spec.task_type [{spec['task_type']}] differs from task_type [{task}]"))
+        service = spec.get("service")
+        if not isinstance(service, str) or not service:
+            problems.append(((), "spec.service is required (for example elastic, jinaai, openai)"))
+        settings = spec.get("service_settings")
+        if not isinstance(settings, dict):
+            problems.append(((), "spec.service_settings is required and must be a mapping"))
+            settings = {}
+        for key in ("task_settings", "chunking_settings"):
+            if key in spec and not isinstance(spec[key], dict):
+                problems.append(((key,), f"{key} must be a mapping"))
+        if "chunking_settings" in spec:
+            if task not in EMBEDDING_TASKS:
+                problems.append((("chunking_settings",), "chunking_settings apply only to text_embedding, "
+                                 "sparse_embedding and embedding endpoints"))
+            elif isinstance(spec["chunking_settings"], dict):
+                problems += _chunking_problems(spec["chunking_settings"])
+        if service == "elastic":
+            problems += _eis_problems(settings, task)
+        for where, _ in env_references(spec):
+            if where[:1] not in (("service_settings",), ("task_settings",)):
+                problems.append((where, "${NAME} references are read only in service_settings and task_settings"))
+        return problems
+
+    # ------------------------------------------------------------------ live state
+    def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
+        body = cluster.request("GET", "/_inference/_all") or {}
+        state = records.read(cluster)
+        ctx.state[self.kind] = state
+        out = {}
+        for endpoint in body.get("endpoints") or []:
+            name = endpoint.get("inference_id")
+            if not isinstance(name, str):
+                continue
+            record = state.get(name)
+            managed = record is not None and not name.startswith(".")
+            out[name] = LiveObject(name, endpoint, managed, extra={"record": record})
+        return out
+
+    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
+        body = cluster.request("GET", path("_inference", name), missing_ok=True) or {}
+        for endpoint in body.get("endpoints") or []:
+            if endpoint.get("inference_id") == name:
+                record = ctx.state.get(self.kind, {}).get(name)
+                return LiveObject(name, endpoint, record is not None, extra={"record": record})
+        return None
+
+    # ------------------------------------------------------------------ comparison
+    def _desired(self, resource: "Resource", ctx: PlanContext, record: dict | None) -> tuple[dict, dict, list, str]:
+        """(comparable desired body, request body with secrets left out, secrets, fingerprint salt)."""
+        spec = resource.spec if ctx.offline else resolve_env(resource)
+        task = resource.task_type
+        settings = dict(spec.get("service_settings") or {})
+        secrets = []
+        for key in list(settings):
+            if key in SECRET_KEYS:
+                secrets.append((("service_settings", key), settings[key]))
+        request: dict[str, Any] = {"service": spec.get("service"),
+                                   "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS}}
+        for key in ("task_settings", "chunking_settings"):
+            if key in spec:
+                request[key] = copy.deepcopy(spec[key])
+        comparable = copy.deepcopy(request)
+        comparable["task_type"] = task
+        salt = (record or {}).get("salt") or records.new_salt()
+        for where, value in secrets:
+            comparable["service_settings"][where[1]] = records.fingerprint(value, salt) if not ctx.offline else "(sensitive)"
+        chunking = with_chunking_defaults(spec.get("chunking_settings"), task)
+        if chunking is not None:
+            comparable["chunking_settings"] = chunking
+        return comparable, request, secrets, salt
+
+    def _comparable_live(self, live: LiveObject, desired: dict[str, Any]) -> dict[str, Any]:
+        body = live.body
+        record = live.extra.get("record") or {}
+        applied = record.get("applied") or {}
+        out: dict[str, Any] = {"service": body.get("service"), "task_type": body.get("task_type")}
+        # service_settings: what GET shows, else what eisops applied (GET hides secrets, and
+        # for the elastic service on 9.2+ everything but model_id).
+        live_settings = body.get("service_settings") or {}
+        applied_settings = applied.get("service_settings") or {}
+        fingerprints = record.get("secrets") or {}
+        settings = {}
+        for key in (desired.get("service_settings") or {}):
+            if key in SECRET_KEYS:
+                if key in fingerprints:
+                    settings[key] = fingerprints[key]
+            elif key in live_settings:
+                settings[key] = live_settings[key]
+            elif key in applied_settings:
+                settings[key] = applied_settings[key]
+        for key in fingerprints:  # a secret that left the manifest
+            if key not in settings and key not in (desired.get("service_settings") or {}):
+                settings[key] = fingerprints[key]
+        out["service_settings"] = settings
+        live_task = body.get("task_settings") or {}
+        applied_task = applied.get("task_settings") or {}
+        wanted_task = desired.get("task_settings") or {}
+        task_settings = {}
+        for key in set(wanted_task) | set(applied_task):
+            if key in live_task:
+                task_settings[key] = live_task[key]
+            elif key in applied_task:
+                task_settings[key] = applied_task[key]
+        if task_settings or "task_settings" in desired:
+            out["task_settings"] = task_settings
+        if "chunking_settings" in body or "chunking_settings" in desired:
+            out["chunking_settings"] = body.get("chunking_settings")
+        return out
+
+    def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
+        name = live_body.get("inference_id")
+        record = ctx.state.get(self.kind, {}).get(name)
+        return self._comparable_live(LiveObject(name, live_body, True, {"record": record}), desired)
+
+    # ------------------------------------------------------------------ planning
+    def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
+        after, request, secrets, salt = self._desired(resource, ctx, None)
+        blocked = self._refusal(resource, ctx)
+        if blocked:
+            return ResourceChange(self.kind, resource.name, Action.BLOCKED, blocked, after=after,
+                                  task_type=resource.task_type)
+        return ResourceChange(
+            self.kind, resource.name, Action.CREATE, "the inference endpoint does not exist",
+            after=after, task_type=resource.task_type,
+            operations=(Operation("put", request, (("task_type", resource.task_type), ("salt", salt)),
+                                  tuple(secrets)),),
+        )
+
+    def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
+        record = live.extra.get("record")
+        after, request, secrets, salt = self._desired(resource, ctx, record)
+        before = self._comparable_live(live, after)
+        changes = diff_bodies(before, after, sensitive=[("service_settings", k) for k in SECRET_KEYS])
+        if not changes:
+            return None
+        blocked = self._refusal(resource, ctx)
+        if blocked:
+            return ResourceChange(self.kind, resource.name, Action.BLOCKED, blocked, before, after, changes,
+                                  task_type=resource.task_type)
+        replace_reasons = self._replace_reasons(changes, ctx)
+        if replace_reasons:
+            ops = (
+                Operation("delete", None, (("task_type", live.body.get("task_type")), ("force", True))),
+                Operation("put", request, (("task_type", resource.task_type), ("salt", salt)), tuple(secrets)),
+            )
+            notes = self._usage_notes(resource.name, ctx)
+            return ResourceChange(
+                self.kind, resource.name, Action.REPLACE,
+                "Elasticsearch cannot update " + "; ".join(replace_reasons) + " in place",
+                before, after, changes, ops, requires="--allow-replace", notes=notes,
+                task_type=resource.task_type,
+            )
+        update_body: dict[str, Any] = {}
+        changed_top = {c.path[0] for c in changes if c.path}
+        update_secrets = []
+        if "service_settings" in changed_top and secrets:
+            # Elasticsearch wants every secret re-sent when service_settings are updated (ES #139651).
+            update_body["service_settings"] = {}
+            update_secrets = secrets
+        if "task_settings" in changed_top:
+            update_body["task_settings"] = copy.deepcopy(request.get("task_settings") or {})
+        if "chunking_settings" in changed_top:
+            update_body["chunking_settings"] = copy.deepcopy(request.get("chunking_settings"))
+        return ResourceChange(
+            self.kind, resource.name, Action.UPDATE, "Elasticsearch updates these settings in place (_update)",
+            before, after, changes,
+            (Operation("update", update_body, (("task_type", resource.task_type), ("salt", salt)),
+                       tuple(update_secrets)),),
+            task_type=resource.task_type,
+        )
+
+    def _replace_reasons(self, changes: tuple[FieldChange, ...], ctx: PlanContext) -> list[str]:
+        reasons = []
+        for change in changes:
+            top = change.path[0] if change.path else None
+            if top in ("service", "task_type"):
+                reasons.append(top)
+            elif top == "service_settings" and not (len(change.path) > 1 and change.path[1] in SECRET_KEYS):
+                reasons.append(".".join(map(str, change.path)))
+            elif top == "service_settings" and change.removed:
+                reasons.append(f"{'.'.join(map(str, change.path))} (a secret cannot be removed)")
+            elif top == "task_settings" and change.removed:
+                reasons.append(f"{'.'.join(map(str, change.path))} (removing a task setting)")
+            elif top == "chunking_settings" and version_tuple(ctx.version) < (9, 5):
+                reasons.append("chunking_settings (before Elasticsearch 9.5)")
+        return list(dict.fromkeys(reasons))
+
+    def _refusal(self, resource: "Resource", ctx: PlanContext) -> str | None:
+        """A rule of this cluster's version that would refuse the manifest."""
+        settings = resource.spec.get("service_settings") or {}
+        if (resource.spec.get("service") == "elastic" and "rate_limit" in settings
+                and ctx.version and version_tuple(ctx.version) >= (9, 2)):
+            return (f"[service_settings] rate limit settings are not permitted for service [elastic] and task "
+                    f"type [{resource.task_type}] (Elasticsearch 9.2+; this cluster runs {ctx.version})")
+        return None
+
+    def _usage_notes(self, name: str, ctx: PlanContext) -> tuple[str, ...]:
+        usage = _dry_run_delete(ctx.cluster, name) if ctx.cluster else {}
+        notes = []
+        if usage.get("pipelines"):
+            notes.append(f"used by ingest pipelines {sorted(usage['pipelines'])}: they fail while it is replaced")
+        if usage.get("indexes"):
+            notes.append(f"used by semantic_text fields of indices {sorted(usage['indexes'])}: documents there keep "
+                         "embeddings of the old endpoint until they are indexed again")
+        return tuple(notes)
+
+    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        usage = _dry_run_delete(ctx.cluster, live.name) if ctx.cluster else {}
+        deleting = ctx.deleting
+        pipelines = [p for p in usage.get("pipelines") or [] if ("IngestPipeline", p) not in deleting]
+        indexes = [i for i in usage.get("indexes") or [] if ("Index", i) not in deleting]
+        before = {k: v for k, v in live.body.items() if k not in ("inference_id", "metadata")}
+        if pipelines or indexes:
+            users = []
+            if pipelines:
+                users.append(f"ingest pipelines {sorted(pipelines)}")
+            if indexes:
+                users.append(f"semantic_text fields of indices {sorted(indexes)}")
+            return ResourceChange(
+                self.kind, live.name, Action.BLOCKED,
+                f"no manifest declares it any more, but it is still used by {' and '.join(users)}; "
+                "Elasticsearch refuses to delete an endpoint in use",
+                before=before, task_type=live.body.get("task_type"))
+        return ResourceChange(
+            self.kind, live.name, Action.DELETE,
+            "eisops manages this inference endpoint and no manifest declares it any more",
+            before=before, task_type=live.body.get("task_type"),
+            operations=(Operation("delete", None, (("task_type", live.body.get("task_type")),)),),
+        )
+
+    # ------------------------------------------------------------------ applying
+    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
+        state = ctx.state.setdefault(self.kind, {})
+        for op in change.operations:
+            params = dict(op.params)
+            task = params.pop("task_type", None) or change.task_type
+            params.pop("salt", None)
+            if op.verb == "put":
+                # Elasticsearch calls the provider when creating (reference 1.3): allow for it.
+                cluster.request("PUT", path("_inference", task, change.name), body=op.body_with_secrets(),
+                                params={"timeout": "120s"})
+                state[change.name] = _record_for(change.after, op, state.get(change.name))
+            elif op.verb == "update":
+                cluster.request("PUT", path("_inference", task, change.name, "_update"), body=op.body_with_secrets())
+                state[change.name] = _record_for(change.after, op, state.get(change.name))
+            elif op.verb == "delete":
+                cluster.request("DELETE", path("_inference", task, change.name), params=params)
+                state.pop(change.name, None)
+            else:  # pragma: no cover - plans are built by this module
+                raise ValueError(f"unknown operation {op.verb} for {self.kind}")
+            records.write(cluster, state)
+
+
+def _dry_run_delete(cluster: "Cluster | None", name: str) -> dict[str, Any]:
+    """Who uses an endpoint, asked without deleting it (``DELETE ...?dry_run=true``, 1.9)."""
+    if cluster is None:
+        return {}
+    return cluster.request("DELETE", path("_inference", name), params={"dry_run": True}, missing_ok=True) or {}
+
+
+def _chunking_problems(chunking: dict[str, Any]) -> list[tuple[tuple, str]]:
+    base = ("chunking_settings",)
+    strategy = chunking.get("strategy", "sentence")
+    if strategy not in CHUNKING_DEFAULTS:
+        return [(base + ("strategy",), f"unknown chunking strategy [{strategy}]; expected sentence, word, none or recursive")]
+    problems = []
+    size = chunking.get("max_chunk_size")
+    if size is not None:
+        low = {"sentence": 20, "word": 10, "recursive": 10}.get(strategy)
+        if not isinstance(size, int) or isinstance(size, bool) or (low and size < low):
+            problems.append((base + ("max_chunk_size",), f"max_chunk_size must be an integer of at least {low} for the {strategy} strategy"))
+        elif strategy in ("sentence", "word") and size > 300:
+            problems.append((base + ("max_chunk_size",), "max_chunk_size must be at most 300"))
+    if strategy == "sentence" and chunking.get("sentence_overlap", 1) not in (0, 1):
+        problems.append((base + ("sentence_overlap",), "sentence_overlap must be 0 or 1"))
+    if strategy == "word":
+        overlap = chunking.get("overlap", 100)
+        limit = (size if isinstance(size, int) else 250) / 2
+        if not isinstance(overlap, int) or overlap > limit:
+            problems.append((base + ("overlap",), f"overlap must be an integer of at most half of max_chunk_size ({int(limit)})"))
+    return problems
+
+
+def _eis_problems(settings: dict[str, Any], task: str | None) -> list[tuple[tuple, str]]:
+    problems = []
+    model = settings.get("model_id")
+    if not isinstance(model, str):
+        return [(("service_settings",), "service_settings.model_id is required for the elastic service")]
+    info = EIS_MODELS.get(model)
+    if info is None:
+        return problems  # the Elastic Inference Service adds models over time; the cluster decides
+    if task not in info["task_types"]:
+        problems.append((("service_settings", "model_id"),
+                         f"model [{model}] of the elastic service serves task type {', '.join(info['task_types'])}, "
+                         f"not {task}"))
+    dims = settings.get("dimensions")
+    if dims is not None and "dims" in info and (not isinstance(dims, int) or not 1 <= dims <= info["dims"]):
+        problems.append((("service_settings", "dimensions"),
+                         f"model [{model}] produces at most {info['dims']} dimensions"))
+    for key in SECRET_KEYS & set(settings):
+        problems.append((("service_settings", key), f"the elastic service takes no {key}"))
+    return problems
+
+
+def _record_for(after: dict[str, Any], op: Operation, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """What eisops records of an endpoint just written with ``op`` to match ``after``: no secret values."""
+    salt = dict(op.params).get("salt") or (previous or {}).get("salt") or records.new_salt()
+    settings = after.get("service_settings") or {}
+    return {
+        "task_type": after.get("task_type"),
+        "service": after.get("service"),
+        "salt": salt,
+        "applied": {
+            "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS},
+            "task_settings": after.get("task_settings") or {},
+        },
+        "secrets": {k: v for k, v in settings.items() if k in SECRET_KEYS},
+    }

@@ -1,0 +1,127 @@
+"""Ingest pipelines (``PUT/GET/DELETE _ingest/pipeline``): everything eisops knows about them.
+
+Reference section 5. A pipeline is written whole; processor order is significant and is
+compared as a list. Elasticsearch returns the body as stored, plus timestamps from 9.2;
+``GET _ingest/pipeline`` answers 404 with ``{}`` when there are none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator
+
+from eisops.cluster.connection import path
+from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+    from eisops.manifest.model import Resource
+
+#: Added by Elasticsearch 9.2+ on GET; refused if sent back.
+TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
+
+
+def iter_processors(processors: Any, path_: tuple) -> Iterator[tuple[tuple, str, dict[str, Any]]]:
+    """(spec path, processor type, options) for every processor, nested ones included."""
+    if not isinstance(processors, list):
+        return
+    for i, proc in enumerate(processors):
+        if not isinstance(proc, dict) or len(proc) != 1:
+            continue
+        ptype, options = next(iter(proc.items()))
+        here = path_ + (i, ptype)
+        if not isinstance(options, dict):
+            continue
+        yield here, ptype, options
+        yield from iter_processors(options.get("on_failure"), here + ("on_failure",))
+        inner = options.get("processor")  # foreach
+        if isinstance(inner, dict):
+            yield from iter_processors([inner], here + ("processor",))
+
+
+class IngestPipelineKind(WholeBodyKind):
+    kind = "IngestPipeline"
+    noun = "ingest pipeline"
+
+    def object_path(self, name: str) -> str:
+        return path("_ingest", "pipeline", name)
+
+    def check_name(self, name: str) -> str | None:
+        base = super().check_name(name)
+        if base:
+            return base
+        if any(c in name for c in " ,*\"/\\") :
+            return f"pipeline ids cannot contain spaces, commas, '*', '\"', '/' or '\\': {name!r}"
+        return None
+
+    def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        spec = resource.spec
+        problems: list[tuple[tuple, str]] = []
+        if "processors" not in spec:
+            problems.append(((), "spec.processors is required (a list of processors)"))
+        for key in ("processors", "on_failure"):
+            if key in spec:
+                problems.extend(_check_processor_list(spec[key], (key,)))
+        if "version" in spec and (not isinstance(spec["version"], int) or isinstance(spec["version"], bool)):
+            problems.append((("version",), "version must be an integer"))
+        if "_meta" in spec and not isinstance(spec["_meta"], dict):
+            problems.append((("_meta",), "_meta must be a mapping"))
+        for key in TIMESTAMP_KEYS:
+            if key in spec:
+                problems.append(((key,), f"{key} is managed by Elasticsearch and cannot be set"))
+        return problems
+
+    def references(self, resource: "Resource") -> list[Reference]:
+        refs: list[Reference] = []
+        for key in ("processors", "on_failure"):
+            for here, ptype, options in iter_processors(resource.spec.get(key), (key,)):
+                if ptype == "pipeline":
+                    target = options.get("name")
+                    if isinstance(target, str) and "{{" not in target:
+                        refs.append(Reference("IngestPipeline", target, here + ("name",),
+                                              "pipeline processor name"))
+                elif ptype == "inference":
+                    target = options.get("model_id")
+                    if isinstance(target, str):
+                        refs.append(Reference("InferenceEndpoint", target, here + ("model_id",),
+                                              "inference processor model_id"))
+        return refs
+
+    def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}
+
+    def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
+        # One request for all pipelines; 404 with {} means there are none (reference 5).
+        body = cluster.request("GET", "/_ingest/pipeline", missing_ok=True) or {}
+        return {
+            name: LiveObject(name, pipeline, managed=has_marker(pipeline.get("_meta")))
+            for name, pipeline in body.items()
+            if isinstance(pipeline, dict)
+        }
+
+    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
+        body = cluster.request("GET", self.object_path(name), missing_ok=True) or {}
+        pipeline = body.get(name)
+        return LiveObject(name, pipeline, has_marker(pipeline.get("_meta"))) if isinstance(pipeline, dict) else None
+
+
+def _check_processor_list(value: Any, where: tuple) -> list[tuple[tuple, str]]:
+    if not isinstance(value, list):
+        return [(where, f"{where[-1]} must be a list of processors")]
+    problems = []
+    for i, proc in enumerate(value):
+        here = where + (i,)
+        if not isinstance(proc, dict) or len(proc) != 1:
+            problems.append((here, "each processor is a mapping with exactly one key, the processor type "
+                                   "(for example {set: {field: a, value: b}})"))
+            continue
+        ptype, options = next(iter(proc.items()))
+        if not isinstance(options, dict):
+            problems.append((here + (ptype,), f"the options of processor [{ptype}] must be a mapping"))
+            continue
+        if "on_failure" in options:
+            problems.extend(_check_processor_list(options["on_failure"], here + (ptype, "on_failure")))
+        if ptype == "pipeline" and "name" not in options:
+            problems.append((here + (ptype,), "the pipeline processor needs [name]"))
+        if ptype == "inference" and "model_id" not in options:
+            problems.append((here + (ptype,), "the inference processor needs [model_id]"))
+    return problems

@@ -1,0 +1,255 @@
+"""Mappings: the canonical form used for comparison, and which mapping changes Elasticsearch makes in place.
+
+Rules come from reference sections 2.1-2.4 and 3.1-3.2:
+- ``dynamic`` is returned as a string even when sent as a boolean;
+- ``type: object`` is omitted for objects that have ``properties``;
+- Elasticsearch adds computed parameters: ``semantic_text`` ``model_settings`` (after the first
+  document), the resolved ``inference_id`` and default ``index_options``; ``dense_vector``
+  ``index``, ``similarity``, ``index_options`` (and ``dims`` from the first vector);
+- PUT _mapping merges: a field left out of the manifest stays in the index until a reindex.
+This module does not send requests.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+#: Parameters Elasticsearch fills in for a field type when the mapping does not set them.
+COMPUTED_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "semantic_text": ("model_settings", "inference_id", "index_options"),
+    "dense_vector": ("index", "similarity", "index_options", "dims", "element_type"),
+}
+#: Always dropped from the live side: set by Elasticsearch, never by a manifest (2.1).
+NEVER_COMPARED = {"semantic_text": ("model_settings",)}
+
+#: Parameters an existing field can change in place (3.1), for every field type.
+UPDATABLE_ANY = frozenset({
+    "ignore_above", "search_analyzer", "search_quote_analyzer", "meta", "eager_global_ordinals",
+    "fielddata", "fielddata_frequency_filter", "ignore_malformed", "coerce", "copy_to",
+    "dynamic", "ignore_z_value", "null_value_ignored",
+})
+UPDATABLE_BY_TYPE = {
+    "semantic_text": frozenset({"search_inference_id", "chunking_settings", "meta"}),
+    "dense_vector": frozenset({"meta"}),
+    "object": frozenset({"dynamic", "meta"}),
+    "nested": frozenset({"dynamic", "meta", "include_in_parent", "include_in_root"}),
+}
+
+#: dense_vector index_options types, in the order Elasticsearch lets them change (2.4, 9.1+).
+INDEX_OPTIONS_UPGRADE_ORDER = (
+    "flat", "int8_flat", "int4_flat", "bbq_flat", "hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw",
+)
+
+
+def _canonical_dynamic(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value.lower()
+    return value
+
+
+def canonical(mapping: Any) -> Any:
+    """The canonical form of a mapping (either side): representation differences removed."""
+    if not isinstance(mapping, dict):
+        return mapping
+    out = copy.deepcopy(mapping)
+    _canonical_object(out, root=True)
+    return out
+
+
+def _canonical_object(node: dict[str, Any], root: bool = False) -> None:
+    if "dynamic" in node:
+        node["dynamic"] = _canonical_dynamic(node["dynamic"])
+    props = node.get("properties")
+    if isinstance(props, dict):
+        if not root and node.get("type") == "object":
+            del node["type"]  # Elasticsearch omits it next to properties (3.2)
+        for child in props.values():
+            if isinstance(child, dict):
+                _canonical_field(child)
+    if isinstance(node.get("copy_to"), str):
+        node["copy_to"] = [node["copy_to"]]
+
+
+def _canonical_field(field: dict[str, Any]) -> None:
+    _canonical_object(field)
+    subfields = field.get("fields")
+    if isinstance(subfields, dict):
+        for child in subfields.values():
+            if isinstance(child, dict):
+                _canonical_field(child)
+
+
+def field_type(definition: dict[str, Any]) -> str:
+    if "type" in definition:
+        return str(definition["type"])
+    return "object"  # an object field with properties (or an empty object)
+
+
+def comparable_live_field(live: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
+    """The live field definition without what Elasticsearch computed and the manifest did not set."""
+    ftype = field_type(live)
+    out = dict(live)
+    for param in NEVER_COMPARED.get(ftype, ()):
+        out.pop(param, None)
+    for param in COMPUTED_PARAMETERS.get(ftype, ()):
+        if param not in desired:
+            out.pop(param, None)
+    return out
+
+
+def restrict_to_declared(live: Any, desired: Any) -> Any:
+    """The live mapping cut down to the fields and root keys the manifest declares.
+
+    Root keys and fields the manifest does not mention are not compared: templates add
+    them, dynamic mapping adds them, and a field that left the manifest stays in the index.
+    Within a declared field every parameter is compared, except those Elasticsearch computes.
+    """
+    live = canonical(live) if isinstance(live, dict) else {}
+    desired = canonical(desired) if isinstance(desired, dict) else {}
+    out: dict[str, Any] = {}
+    for key, value in desired.items():
+        if key not in live:
+            continue
+        if key == "properties":
+            out[key] = _restrict_properties(live[key], value)
+        else:
+            out[key] = live[key]
+    return out
+
+
+def _restrict_properties(live_props: Any, desired_props: Any) -> dict[str, Any]:
+    if not isinstance(live_props, dict) or not isinstance(desired_props, dict):
+        return live_props
+    out: dict[str, Any] = {}
+    for name, want in desired_props.items():
+        have = live_props.get(name)
+        if not isinstance(have, dict) or not isinstance(want, dict):
+            if have is not None:
+                out[name] = have
+            continue
+        out[name] = _restrict_field(have, want)
+    return out
+
+
+def _restrict_field(live: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
+    if field_type(live) != field_type(desired):
+        return live  # a type change: show it whole
+    out = comparable_live_field(live, desired)
+    if "properties" in out:
+        if "properties" in desired:
+            out["properties"] = _restrict_properties(out["properties"], desired["properties"])
+        else:
+            del out["properties"]  # sub-fields added dynamically or kept after leaving the manifest
+    if "fields" in out:
+        if "fields" in desired:
+            out["fields"] = _restrict_properties(out["fields"], desired["fields"])
+        else:
+            del out["fields"]
+    return out
+
+
+def undeclared_fields(live: Any, desired: Any, prefix: str = "") -> list[str]:
+    """Dotted names of live fields the manifest does not declare (kept by Elasticsearch)."""
+    live_props = (live or {}).get("properties") if isinstance(live, dict) else None
+    want_props = (desired or {}).get("properties") if isinstance(desired, dict) else None
+    if not isinstance(live_props, dict):
+        return []
+    want_props = want_props if isinstance(want_props, dict) else {}
+    names: list[str] = []
+    for name, definition in live_props.items():
+        full = f"{prefix}{name}"
+        if name not in want_props:
+            names.append(full)
+        elif isinstance(definition, dict):
+            names.extend(undeclared_fields(definition, want_props[name], full + "."))
+    return names
+
+
+# ----------------------------------------------------------------- walking fields
+@dataclass(frozen=True)
+class FieldEntry:
+    """One field of a mapping: its dotted name, its spec path below the mapping, its definition."""
+
+    name: str
+    path: tuple
+    definition: dict[str, Any]
+    under_nested: bool = False
+
+
+def walk_fields(mapping: Any, base: tuple = ()) -> Iterator[FieldEntry]:
+    """Every field of a mapping, depth first, including multi-fields."""
+    if not isinstance(mapping, dict):
+        return
+    yield from _walk(mapping.get("properties"), base + ("properties",), "", False)
+
+
+def _walk(props: Any, path: tuple, prefix: str, nested: bool) -> Iterator[FieldEntry]:
+    if not isinstance(props, dict):
+        return
+    for name, definition in props.items():
+        if not isinstance(definition, dict):
+            continue
+        full = f"{prefix}{name}"
+        here = path + (name,)
+        yield FieldEntry(full, here, definition, nested)
+        inner_nested = nested or definition.get("type") == "nested"
+        yield from _walk(definition.get("properties"), here + ("properties",), full + ".", inner_nested)
+        yield from _walk(definition.get("fields"), here + ("fields",), full + ".", inner_nested)
+
+
+# ----------------------------------------------------------------- in-place rules
+def field_update_rule(name: str, param: str, ftype: str, before: Any, after: Any,
+                      live_field: dict[str, Any], version: tuple[int, ...]) -> str | None:
+    """None when Elasticsearch changes ``param`` of an existing field in place; else its refusal."""
+    refusal = f"Mapper for [{name}] conflicts with existing mapper: Cannot update parameter [{param}] from [{_show(before)}] to [{_show(after)}]"
+    if ftype == "semantic_text" and param == "inference_id":
+        # Elasticsearch 9.3+ lets inference_id change while no document has been embedded yet.
+        if version >= (9, 3) and "model_settings" not in live_field:
+            return None
+        if version >= (9, 3):
+            return (f"{refusal} (the field already holds embeddings from [{_show(before)}]; "
+                    "a new index is needed)")
+        return refusal
+    if ftype == "dense_vector":
+        if param == "dims" and before is None:
+            return None
+        if param == "index_options":
+            return _index_options_rule(name, before, after, version)
+    if param == "norms":
+        if before in (True, None) and after is False:
+            return None
+        return refusal
+    if param in UPDATABLE_ANY or param in UPDATABLE_BY_TYPE.get(ftype, ()):
+        return None
+    return refusal
+
+
+def _index_options_rule(name: str, before: Any, after: Any, version: tuple[int, ...]) -> str | None:
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    old, new = before.get("type"), after.get("type")
+    order = INDEX_OPTIONS_UPGRADE_ORDER
+    if old != new:
+        if old not in order or new not in order or order.index(new) < order.index(old):
+            return (f"Mapper for [{name}] conflicts with existing mapper: Cannot update parameter "
+                    f"[index_options] from [{old}] to [{new}] (dense_vector index types only move "
+                    f"along {' -> '.join(order)})")
+        if new.startswith("bbq") and version < (9, 1):
+            return f"dense_vector index type [{new}] needs Elasticsearch 9.1 or later for updates"
+    if isinstance(before.get("m"), int) and isinstance(after.get("m"), int) and after["m"] < before["m"]:
+        return f"Mapper for [{name}] conflicts with existing mapper: [index_options.m] can only grow ({before['m']} -> {after['m']})"
+    if "confidence_interval" in before and before.get("confidence_interval") != after.get("confidence_interval"):
+        return f"Mapper for [{name}] conflicts with existing mapper: [index_options.confidence_interval] cannot change once set"
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)

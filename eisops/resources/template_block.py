@@ -1,0 +1,120 @@
+"""The ``template`` block shared by component templates and index templates.
+
+It holds ``settings``, ``mappings``, ``aliases`` (and ``lifecycle``, ``data_stream_options``).
+Elasticsearch returns template settings nested with string values and mappings as sent
+(reference 4.2). This module normalizes the block and finds the references inside it;
+it sends no requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eisops.resources import aliases as alias_rules
+from eisops.resources import index_settings, mappings
+from eisops.resources.base import Reference
+
+#: Added by Elasticsearch 9.2+ on every template; refused if sent back (reference 4.2).
+TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
+
+PIPELINE_SETTINGS = ("index.default_pipeline", "index.final_pipeline")
+EMBEDDING_TASKS = ("text_embedding", "sparse_embedding")
+
+
+def normalize_block(template: Any) -> Any:
+    if not isinstance(template, dict):
+        return template
+    out = dict(template)
+    if "settings" in out:
+        out["settings"] = index_settings.normalize(out["settings"], drop_added=False)
+        if not out["settings"]:
+            del out["settings"]
+    if "mappings" in out:
+        out["mappings"] = mappings.canonical(out["mappings"])
+    if "aliases" in out:
+        out["aliases"] = alias_rules.normalize_aliases(out["aliases"])
+    return out
+
+
+def settings_references(settings: Any, base: tuple) -> list[Reference]:
+    """index.default_pipeline / index.final_pipeline naming pipelines ('_none' names none)."""
+    refs = []
+    flat_paths = _flat_with_paths(settings, base)
+    for key, (value, where) in flat_paths.items():
+        if key in PIPELINE_SETTINGS and isinstance(value, str) and value != "_none":
+            refs.append(Reference("IngestPipeline", value, where, f"setting {key}"))
+    return refs
+
+
+def _flat_with_paths(settings: Any, base: tuple, prefix: str = "") -> dict[str, tuple[Any, tuple]]:
+    out: dict[str, tuple[Any, tuple]] = {}
+    if not isinstance(settings, dict):
+        return out
+    for key, value in settings.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flat_with_paths(value, base + (key,), full + "."))
+        else:
+            name = full if full.startswith("index.") else f"index.{full}"
+            out[name] = (value, base + (key,))
+    return out
+
+
+def mapping_references(mapping: Any, base: tuple) -> list[Reference]:
+    """semantic_text inference_id / search_inference_id naming inference endpoints."""
+    refs = []
+    for entry in mappings.walk_fields(mapping, base):
+        if entry.definition.get("type") != "semantic_text":
+            continue
+        for param in ("inference_id", "search_inference_id"):
+            target = entry.definition.get(param)
+            if isinstance(target, str):
+                refs.append(Reference("InferenceEndpoint", target, entry.path + (param,),
+                                      f"semantic_text field [{entry.name}] {param}", EMBEDDING_TASKS))
+    return refs
+
+
+def mapping_problems(mapping: Any, base: tuple) -> list[tuple[tuple, str]]:
+    """Mapping rules that can be checked without a cluster."""
+    problems: list[tuple[tuple, str]] = []
+    if mapping is None:
+        return problems
+    if not isinstance(mapping, dict):
+        return [(base, "mappings must be a mapping")]
+    props = mapping.get("properties")
+    if props is not None and not isinstance(props, dict):
+        problems.append((base + ("properties",), "properties must be a mapping of field names to definitions"))
+    for entry in mappings.walk_fields(mapping, base):
+        ftype = entry.definition.get("type")
+        if ftype == "semantic_text" and entry.under_nested:
+            problems.append((entry.path, f"semantic_text field [{entry.name}] cannot be nested"))
+        if ftype == "dense_vector":
+            dims = entry.definition.get("dims")
+            if dims is not None and (not isinstance(dims, int) or isinstance(dims, bool) or not 1 <= dims <= 4096):
+                problems.append((entry.path + ("dims",), "dense_vector dims must be an integer from 1 to 4096"))
+    return problems
+
+
+def block_references(template: Any, base: tuple) -> list[Reference]:
+    if not isinstance(template, dict):
+        return []
+    return (settings_references(template.get("settings"), base + ("settings",))
+            + mapping_references(template.get("mappings"), base + ("mappings",)))
+
+
+def block_problems(template: Any, base: tuple) -> list[tuple[tuple, str]]:
+    if template is None:
+        return []
+    if not isinstance(template, dict):
+        return [(base, "template must be a mapping with settings, mappings and aliases")]
+    problems = []
+    if "settings" in template and not isinstance(template["settings"], dict):
+        problems.append((base + ("settings",), "settings must be a mapping"))
+    problems += mapping_problems(template.get("mappings"), base + ("mappings",))
+    if "aliases" in template and not isinstance(template["aliases"], dict):
+        problems.append((base + ("aliases",), "aliases must be a mapping of alias names to definitions"))
+    return problems
+
+
+def timestamp_problems(spec: dict[str, Any]) -> list[tuple[tuple, str]]:
+    return [((k,), f"{k} is managed by Elasticsearch and cannot be set") for k in TIMESTAMP_KEYS if k in spec]
