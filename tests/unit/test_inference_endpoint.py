@@ -1,0 +1,203 @@
+"""Inference endpoint comparison: defaults Elasticsearch fills, hidden values, secrets, update or replace."""
+
+import pytest
+
+from eisops.cluster import records
+from eisops.plan.model import Action
+from eisops.resources.base import LiveObject, PlanContext
+from eisops.resources.inference_endpoint import InferenceEndpointKind
+from tests.helpers import manifest_from
+
+KIND = InferenceEndpointKind()
+
+
+class StubCluster:
+    """Answers the dry-run delete the planner asks when an endpoint is replaced or deleted."""
+
+    def __init__(self, usage=None):
+        self.usage = usage or {"pipelines": [], "indexes": []}
+        self.requests = []
+
+    def request(self, method, path, body=None, params=None, missing_ok=False):
+        self.requests.append((method, path, params))
+        return self.usage
+
+
+_dirs = iter(range(10**6))
+
+
+def endpoint_manifest(tmp_path, spec_yaml, task_type="text_embedding", name="ep"):
+    tmp_path = tmp_path / f"m{next(_dirs)}"  # each manifest in a folder of its own
+    text = f"kind: InferenceEndpoint\nname: {name}\ntask_type: {task_type}\nspec:\n" + "\n".join(
+        "  " + line for line in spec_yaml.strip("\n").splitlines())
+    return manifest_from(tmp_path, text)
+
+
+def plan_against(tmp_path, spec_yaml, live_body, record=None, task_type="text_embedding", version="9.2.0",
+                 cluster=None):
+    manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
+    resource = manifest.resources[0]
+    ctx = PlanContext(manifest, cluster or StubCluster(), version)
+    live = LiveObject("ep", {"inference_id": "ep", **live_body}, True, {"record": record})
+    return KIND.plan_update(resource, live, ctx)
+
+
+def applied_record(spec_yaml, tmp_path, task_type="text_embedding", secrets=None, salt="s"):
+    """The record eisops writes after creating the endpoint of ``spec_yaml``."""
+    manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
+    ctx = PlanContext(manifest, StubCluster(), "9.2.0")
+    change = KIND.plan_create(manifest.resources[0], ctx)
+    op = change.operations[0]
+    from eisops.resources.inference_endpoint import _record_for
+    return _record_for(change.after, op, None)
+
+
+EIS_SMALL = """
+service: elastic
+service_settings:
+  model_id: jina-embeddings-v5-text-small
+"""
+EIS_LIVE_92 = {"task_type": "text_embedding", "service": "elastic",
+               "service_settings": {"model_id": "jina-embeddings-v5-text-small"},
+               "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}}
+
+
+def test_eis_endpoint_as_elasticsearch_returns_it_is_unchanged(tmp_path):
+    record = applied_record(EIS_SMALL, tmp_path)
+    assert plan_against(tmp_path, EIS_SMALL, EIS_LIVE_92, record) is None
+
+
+def test_eis_rate_limit_shown_by_older_versions_is_not_a_change(tmp_path):
+    live = dict(EIS_LIVE_92, service_settings={"model_id": "jina-embeddings-v5-text-small",
+                                               "rate_limit": {"requests_per_minute": 10000}})
+    assert plan_against(tmp_path, EIS_SMALL, live, applied_record(EIS_SMALL, tmp_path), version="8.19.8") is None
+
+
+def test_metadata_of_newer_versions_is_ignored(tmp_path):
+    live = dict(EIS_LIVE_92, metadata={"heuristics": {"status": "ga"}, "display": {"name": "x"}})
+    assert plan_against(tmp_path, EIS_SMALL, live, applied_record(EIS_SMALL, tmp_path)) is None
+
+
+@pytest.mark.parametrize("chunking_yaml, live_chunking, changed", [
+    ("", {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}, False),
+    ("chunking_settings:\n  strategy: word", {"strategy": "word", "max_chunk_size": 250, "overlap": 100}, False),
+    ("chunking_settings:\n  strategy: sentence\n  max_chunk_size: 200",
+     {"strategy": "sentence", "max_chunk_size": 200, "sentence_overlap": 1}, False),
+    ("chunking_settings:\n  strategy: sentence\n  max_chunk_size: 200",
+     {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}, True),
+    # an endpoint created before 8.16 got word chunking: that is drift from the manifest
+    ("", {"strategy": "word", "max_chunk_size": 250, "overlap": 100}, True),
+])
+def test_chunking_defaults(tmp_path, chunking_yaml, live_chunking, changed):
+    spec = EIS_SMALL + chunking_yaml
+    record = applied_record(spec, tmp_path)
+    change = plan_against(tmp_path, spec, dict(EIS_LIVE_92, chunking_settings=live_chunking), record)
+    assert (change is not None) == changed
+    if changed:
+        assert change.action is Action.REPLACE  # chunking is not updatable before 9.5
+        assert "chunking_settings" in change.reason
+
+
+def test_chunking_change_is_an_update_from_9_5(tmp_path):
+    spec = EIS_SMALL + "chunking_settings:\n  strategy: sentence\n  max_chunk_size: 200"
+    change = plan_against(tmp_path, spec, EIS_LIVE_92, applied_record(spec, tmp_path), version="9.5.0")
+    assert change.action is Action.UPDATE
+    assert change.operations[0].body == {"chunking_settings": {"strategy": "sentence", "max_chunk_size": 200}}
+
+
+def test_model_change_made_outside_eisops_is_drift_and_needs_replace(tmp_path):
+    live = dict(EIS_LIVE_92, service_settings={"model_id": "jina-embeddings-v3"})
+    change = plan_against(tmp_path, EIS_SMALL, live, applied_record(EIS_SMALL, tmp_path))
+    assert change.action is Action.REPLACE
+    assert change.requires == "--allow-replace"
+    assert [(c.path, c.before, c.after) for c in change.changes] == [
+        (("service_settings", "model_id"), "jina-embeddings-v3", "jina-embeddings-v5-text-small")]
+
+
+def test_hidden_eis_dimensions_are_compared_with_the_record(tmp_path):
+    """GET shows only model_id for EIS on 9.2+; a manifest change of dimensions must still show."""
+    old = EIS_SMALL + "  dimensions: 512\n"
+    new = EIS_SMALL + "  dimensions: 256\n"
+    record = applied_record(old, tmp_path)
+    assert plan_against(tmp_path, old, EIS_LIVE_92, record) is None
+    change = plan_against(tmp_path, new, EIS_LIVE_92, record)
+    assert [(c.path, c.before, c.after) for c in change.changes] == [(("service_settings", "dimensions"), 512, 256)]
+
+
+JINA = """
+service: jinaai
+service_settings:
+  model_id: jina-embeddings-v3
+  api_key: ${JINA_API_KEY}
+task_settings:
+  late_chunking: false
+"""
+JINA_LIVE = {"task_type": "text_embedding", "service": "jinaai",
+             "service_settings": {"model_id": "jina-embeddings-v3", "rate_limit": {"requests_per_minute": 2000},
+                                  "dimensions": 1024, "embedding_type": "float", "similarity": "dot_product"},
+             "task_settings": {"late_chunking": False},
+             "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}}
+
+
+def test_secret_unchanged_is_no_change(tmp_path, monkeypatch):
+    monkeypatch.setenv("JINA_API_KEY", "key-1")
+    record = applied_record(JINA, tmp_path)
+    assert plan_against(tmp_path, JINA, JINA_LIVE, record) is None
+
+
+def test_changed_secret_is_an_update_that_never_shows_the_value(tmp_path, monkeypatch):
+    monkeypatch.setenv("JINA_API_KEY", "key-1")
+    record = applied_record(JINA, tmp_path)
+    monkeypatch.setenv("JINA_API_KEY", "key-2")
+    change = plan_against(tmp_path, JINA, JINA_LIVE, record)
+    assert change.action is Action.UPDATE
+    assert [c.path for c in change.changes] == [("service_settings", "api_key")]
+    assert change.changes[0].sensitive
+    op = change.operations[0]
+    assert "key-2" not in repr(change) and "key-2" not in str(change.to_dict())
+    assert op.body_with_secrets() == {"service_settings": {"api_key": "key-2"}}
+    assert "key-1" not in str(record) and "key-2" not in str(record)
+
+
+def test_task_settings_change_is_an_update(tmp_path, monkeypatch):
+    monkeypatch.setenv("JINA_API_KEY", "key-1")
+    record = applied_record(JINA, tmp_path)
+    spec = JINA.replace("late_chunking: false", "late_chunking: true")
+    change = plan_against(tmp_path, spec, JINA_LIVE, record)
+    assert change.action is Action.UPDATE
+    assert change.operations[0].verb == "update"
+    assert change.operations[0].body == {"task_settings": {"late_chunking": True}}
+
+
+def test_missing_environment_variable_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("JINA_API_KEY", raising=False)
+    from eisops.errors import EisopsError
+    with pytest.raises(EisopsError, match="environment variable JINA_API_KEY, which is not set"):
+        plan_against(tmp_path, JINA, JINA_LIVE, None)
+
+
+def test_fingerprint_is_salted():
+    assert records.fingerprint("k", "a") != records.fingerprint("k", "b")
+    assert records.fingerprint("k", "a") == records.fingerprint("k", "a")
+
+
+def test_rate_limit_for_eis_is_blocked_on_9_2(tmp_path):
+    spec = EIS_SMALL + "  rate_limit:\n    requests_per_minute: 100\n"
+    manifest = endpoint_manifest(tmp_path, spec)
+    change = KIND.plan_create(manifest.resources[0], PlanContext(manifest, StubCluster(), "9.2.0"))
+    assert change.action is Action.BLOCKED
+    assert "rate limit settings are not permitted for service [elastic]" in change.reason
+    ok = KIND.plan_create(manifest.resources[0], PlanContext(manifest, StubCluster(), "9.1.0"))
+    assert ok.action is Action.CREATE
+
+
+def test_delete_in_use_is_blocked(tmp_path):
+    manifest = endpoint_manifest(tmp_path, EIS_SMALL, name="other")
+    cluster = StubCluster({"pipelines": ["p"], "indexes": ["i"]})
+    ctx = PlanContext(manifest, cluster, "9.2.0")
+    change = KIND.plan_delete(LiveObject("ep", dict(EIS_LIVE_92, inference_id="ep"), True), ctx)
+    assert change.action is Action.BLOCKED
+    assert "ingest pipelines ['p']" in change.reason and "indices ['i']" in change.reason
+    assert cluster.requests == [("DELETE", "/_inference/ep", {"dry_run": True})]
+    ctx.deleting |= {("IngestPipeline", "p"), ("Index", "i")}
+    assert KIND.plan_delete(LiveObject("ep", EIS_LIVE_92, True), ctx).action is Action.DELETE
