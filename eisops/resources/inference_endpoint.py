@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.cluster import records
 from eisops.cluster.connection import path, version_tuple
-from eisops.errors import EisopsError
+from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
 from eisops.resources.base import LiveObject, PlanContext, ResourceKind
@@ -173,7 +173,19 @@ class InferenceEndpointKind(ResourceKind):
 
     # ------------------------------------------------------------------ live state
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
-        body = cluster.request("GET", "/_inference/_all") or {}
+        try:
+            body = cluster.request("GET", "/_inference/_all") or {}
+        except ClusterRequestError as exc:
+            if not _no_such_api(exc):
+                raise
+            # A cluster without the inference plugin (e.g. a build without x-pack ML) has
+            # no endpoints; that matters only when the manifests declare some.
+            if ctx.manifest.of_kind(self.kind):
+                raise EisopsError(f"the cluster at {cluster.url} has no _inference API, so it cannot hold "
+                                  "InferenceEndpoint resources (Elasticsearch answered: "
+                                  f"{exc.message})") from None
+            ctx.state[self.kind] = {}
+            return {}
         state = records.read(cluster)
         ctx.state[self.kind] = state
         out = {}
@@ -399,6 +411,12 @@ class InferenceEndpointKind(ResourceKind):
             else:  # pragma: no cover - plans are built by this module
                 raise ValueError(f"unknown operation {op.verb} for {self.kind}")
             records.write(cluster, state)
+
+
+def _no_such_api(exc: ClusterRequestError) -> bool:
+    """Elasticsearch's answer to a route it does not have (no plugin serves it)."""
+    return exc.status in (400, 404, 405) and ("no handler found" in exc.message
+                                               or "Incorrect HTTP method" in exc.message)
 
 
 def _dry_run_delete(cluster: "Cluster | None", name: str) -> dict[str, Any]:

@@ -1,0 +1,250 @@
+"""End-to-end flows through the CLI against the fake Elasticsearch (tests/fake_es).
+
+The fake serves what the integration-test distribution of Elasticsearch lacks: the
+_inference API, semantic_text and the ingest processors. The same flows that it can serve
+run against real Elasticsearch in test_flows_real.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from tests.ecs_corpus import corpus_available, write_ecs_manifests
+from tests.helpers import write_manifests
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "manifests"
+
+
+def client(url: str) -> Elasticsearch:
+    return Elasticsearch(url)
+
+
+def copy_examples(tmp_path: Path) -> Path:
+    target = tmp_path / "manifests"
+    shutil.copytree(EXAMPLES, target)
+    return target
+
+
+def test_examples_round_trip(fake_es, eisops, tmp_path):
+    manifests = copy_examples(tmp_path)
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 2, err
+    assert "Plan: 10 to create, 0 to update, 0 to replace, 0 to delete." in out
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 0, err
+    assert "Apply complete: 10 created, 0 updated, 0 replaced, 0 deleted." in out
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert (code, err) == (0, ""), out
+    assert "No changes. The cluster matches the manifests (10 objects checked)." in out
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 0 and "Apply complete: nothing to do." in out
+
+
+def test_documents_indexed_through_the_examples_keep_the_plan_clean(fake_es, eisops, tmp_path):
+    """semantic_text model_settings appear after the first document; that is not a change."""
+    manifests = copy_examples(tmp_path)
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    es = client(fake_es.url)
+    es.index(index="docs-000001", id="1", document={"title": " Hello ", "body": "world", "category": "A"},
+             refresh=True)
+    mapping = es.indices.get_mapping(index="docs-000001").body["docs-000001"]["mappings"]
+    assert "model_settings" in mapping["properties"]["content"]
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 0, out + err
+
+
+@pytest.mark.skipif(not corpus_available(), reason="../shared/corpus/ecs is not present")
+def test_ecs_corpus_round_trip(fake_es, eisops, tmp_path):
+    manifests = write_ecs_manifests(tmp_path / "ecs")
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 2 and "Plan: 43 to create" in out, err
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 0, err
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 0, out + err
+
+
+def test_one_changed_field_plans_exactly_that_field(fake_es, eisops, tmp_path):
+    manifests = copy_examples(tmp_path)
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    path = manifests / "templates" / "docs.yaml"
+    path.write_text(path.read_text().replace("number_of_replicas: 1\n", "number_of_replicas: 2\n", 1))
+    plan = eisops.plan_json(manifests, "--url", fake_es.url)
+    assert [(c["kind"], c["name"], c["action"]) for c in plan["changes"]] == [("ComponentTemplate", "docs-settings", "update")]
+    assert plan["changes"][0]["changes"] == [{"path": ["template", "settings", "index.number_of_replicas"],
+                                              "before": "1", "after": "2"}]
+
+
+def test_removed_manifest_deletes_only_that_managed_object(fake_es, eisops, tmp_path):
+    manifests = copy_examples(tmp_path)
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    es = client(fake_es.url)
+    es.ingest.put_pipeline(id="someone-elses", processors=[])
+    (manifests / "inference" / "eis-jina.yaml").write_text(
+        (manifests / "inference" / "eis-jina.yaml").read_text().split("---\nkind: InferenceEndpoint\nname: eis-jina-reranker-v2")[0])
+    plan = eisops.plan_json(manifests, "--url", fake_es.url)
+    assert [(c["kind"], c["name"], c["action"]) for c in plan["changes"]] == [
+        ("InferenceEndpoint", "eis-jina-reranker-v2", "delete")]
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 0, err
+    ids = {e["inference_id"] for e in es.inference.get(inference_id="_all").body["endpoints"]}
+    assert "eis-jina-reranker-v2" not in ids and "eis-jina-reranker-v3" in ids
+    assert ".jina-reranker-v3" in ids  # preconfigured endpoints are never touched
+    assert "someone-elses" in es.ingest.get_pipeline().body
+
+
+def test_unmanaged_object_with_a_manifest_is_a_conflict_and_never_touched(fake_es, eisops, tmp_path):
+    es = client(fake_es.url)
+    es.ingest.put_pipeline(id="shared", description="theirs", processors=[])
+    manifests = write_manifests(tmp_path / "m", {"p.yaml": """
+        kind: IngestPipeline
+        name: shared
+        spec:
+          description: ours
+          processors: []
+    """})
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 2
+    assert '! IngestPipeline "shared"' in out and "eisops does not manage it" in out
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1
+    assert "nothing was applied" in err and "IngestPipeline/shared conflicts" in err
+    assert es.ingest.get_pipeline(id="shared").body["shared"]["description"] == "theirs"
+
+
+def test_apply_without_terminal_or_flag_refuses(fake_es, eisops, tmp_path):
+    manifests = copy_examples(tmp_path)
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url)
+    assert code == 1
+    assert "no terminal to ask on" in err and "--auto-approve" in err
+    assert fake_es_write_count(fake_es) == 0
+
+
+def fake_es_write_count(fake_es) -> int:
+    return sum(1 for method, *_ in fake_es.requests if method in ("PUT", "POST") and True)
+
+
+def test_index_changes_in_place_and_blocked(fake_es, eisops, tmp_path):
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
+        kind: Index
+        name: books
+        spec:
+          settings: {number_of_replicas: 0, codec: best_compression}
+          mappings:
+            properties:
+              title: {type: text}
+              year: {type: long}
+    """})
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    path = manifests / "i.yaml"
+    # In place: a dynamic setting and a new field.
+    path.write_text(path.read_text().replace("number_of_replicas: 0", "number_of_replicas: 1")
+                    .replace("year: {type: long}", "year: {type: long}\n      isbn: {type: keyword}"))
+    plan = eisops.plan_json(manifests, "--url", fake_es.url)
+    change = plan["changes"][0]
+    assert change["action"] == "update"
+    assert [o["verb"] for o in change["operations"]] == ["put_settings", "put_mapping"]
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
+    # Refused by Elasticsearch: a type change and a static setting.
+    path.write_text(path.read_text().replace("year: {type: long}", "year: {type: keyword}")
+                    .replace("best_compression", "default"))
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url)
+    assert "mapper [year] cannot be changed from type [long] to [keyword]" in out
+    assert "[index.codec] is not a dynamic setting" in out
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1 and "Index/books is blocked" in err
+    mapping = client(fake_es.url).indices.get_mapping(index="books").body["books"]["mappings"]
+    assert mapping["properties"]["year"]["type"] == "long"
+
+
+def test_index_deletion_needs_the_flag(fake_es, eisops, tmp_path):
+    manifests = write_manifests(tmp_path / "m", {
+        "a.yaml": "kind: Index\nname: keep\nspec: {}\n",
+        "b.yaml": "kind: Index\nname: drop\nspec: {}\n"})
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    (manifests / "b.yaml").unlink()
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1 and "Index/drop will be deleted only with --allow-index-deletion" in err
+    assert client(fake_es.url).indices.exists(index="drop")
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve", "--allow-index-deletion")
+    assert code == 0, err
+    assert not client(fake_es.url).indices.exists(index="drop")
+    assert client(fake_es.url).indices.exists(index="keep")
+
+
+JINA = """
+kind: InferenceEndpoint
+name: jina-direct
+task_type: text_embedding
+spec:
+  service: jinaai
+  service_settings:
+    model_id: MODEL
+    api_key: ${JINA_API_KEY}
+"""
+
+
+def test_inference_secret_change_updates_and_model_change_replaces(fake_es, eisops, tmp_path, monkeypatch):
+    manifests = write_manifests(tmp_path / "m", {"e.yaml": JINA.replace("MODEL", "jina-embeddings-v3")})
+    monkeypatch.setenv("JINA_API_KEY", "first-key")
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
+    monkeypatch.setenv("JINA_API_KEY", "second-key")
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 2 and "~ service_settings.api_key = (sensitive value) (changed)" in out
+    assert "second-key" not in out and "first-key" not in out
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
+    (manifests / "e.yaml").write_text(JINA.replace("MODEL", "jina-embeddings-v4"))
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1 and "--allow-replace" in err
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve", "--allow-replace")
+    assert code == 0, err
+    assert "replaced" in out
+    assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
+
+
+def test_reference_to_missing_preconfigured_endpoint_fails_plan(fake_es, eisops, tmp_path):
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
+        kind: Index
+        name: i
+        spec:
+          mappings:
+            properties:
+              s: {type: semantic_text, inference_id: .no-such-endpoint}
+    """})
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url)
+    assert code == 1
+    assert "names InferenceEndpoint '.no-such-endpoint', which neither a manifest nor the cluster has" in err
+
+
+@pytest.mark.parametrize("kind", ["IngestPipeline", "ComponentTemplate", "IndexTemplate", "Index", "InferenceEndpoint"])
+def test_no_change_plan_request_count_does_not_grow(fake_es, eisops, tmp_path, kind):
+    counts = []
+    for size in (10, 200):
+        directory = tmp_path / f"{kind}-{size}"
+        write_manifests(directory, {"m.yaml": "---\n".join(_doc(kind, i) for i in range(size))})
+        assert eisops("apply", directory, "--url", fake_es.url, "--auto-approve", "--allow-index-deletion")[0] == 0
+        fake_es.reset_requests()
+        assert eisops("plan", directory, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
+        counts.append(len(fake_es.requests))
+    assert counts[0] == counts[1], counts
+
+
+def _doc(kind: str, i: int) -> str:
+    name = f"obj-{i:04d}"
+    if kind == "IngestPipeline":
+        return f"kind: IngestPipeline\nname: {name}\nspec: {{processors: [{{set: {{field: n, value: {i}}}}}]}}\n"
+    if kind == "ComponentTemplate":
+        return f"kind: ComponentTemplate\nname: {name}\nspec: {{template: {{settings: {{number_of_replicas: 0}}}}}}\n"
+    if kind == "IndexTemplate":
+        return f"kind: IndexTemplate\nname: {name}\nspec: {{index_patterns: [{name}-*], priority: {i}}}\n"
+    if kind == "Index":
+        return f"kind: Index\nname: {name}\nspec: {{settings: {{number_of_replicas: 0}}}}\n"
+    return (f"kind: InferenceEndpoint\nname: {name}\ntask_type: text_embedding\n"
+            "spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}\n")
