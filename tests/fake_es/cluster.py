@@ -1,0 +1,98 @@
+"""Cluster-level read APIs: ``GET /``, ``GET /_nodes[...]``, ``GET /_cluster/health``.
+
+What it is for: the info document (name, cluster_name, cluster_uuid,
+version.number, tagline), a single-node ``_nodes`` answer carrying
+``nodes.<id>.version``, and cluster health (green, or yellow when an index
+wants replicas a single node cannot allocate).
+
+What it must not do: change state.
+"""
+
+from __future__ import annotations
+
+from .index_resolution import resolve
+from .routing import Request, Router
+
+
+def info(req: Request) -> tuple[int, dict]:
+    s = req.state
+    v = s.version
+    return 200, {
+        "name": s.node_name,
+        "cluster_name": s.cluster_name,
+        "cluster_uuid": s.cluster_uuid,
+        "version": {
+            "number": v.text,
+            "build_flavor": "default",
+            "build_type": "docker",
+            "build_hash": "0" * 40,
+            "build_date": "2025-10-01T00:00:00.000000000Z",
+            "build_snapshot": False,
+            "lucene_version": v.lucene_version(),
+            "minimum_wire_compatibility_version": "8.19.0" if v.major >= 9 else "7.17.0",
+            "minimum_index_compatibility_version": "8.0.0" if v.major >= 9 else "7.0.0",
+        },
+        "tagline": "You Know, for Search",
+    }
+
+
+def nodes(req: Request, node_id: str | None = None, metric: str | None = None) -> tuple[int, dict]:
+    s = req.state
+    return 200, {
+        "_nodes": {"total": 1, "successful": 1, "failed": 0},
+        "cluster_name": s.cluster_name,
+        "nodes": {
+            s.node_id: {
+                "name": s.node_name,
+                "transport_address": "127.0.0.1:9300",
+                "host": "127.0.0.1",
+                "ip": "127.0.0.1",
+                "version": s.version.text,
+                "build_flavor": "default",
+                "build_type": "docker",
+                "roles": ["data", "ingest", "master", "ml", "transform"],
+            }
+        },
+    }
+
+
+def health(req: Request, index: str | None = None) -> tuple[int, dict]:
+    s = req.state
+    names = resolve(s, index, expand_wildcards="all") if index else list(s.indices)
+    open_indices = [s.indices[n] for n in names if s.indices[n].state == "open"]
+    primaries = sum(int(i.settings.get("index.number_of_shards", "1")) for i in open_indices)
+    unassigned = sum(
+        int(i.settings.get("index.number_of_shards", "1")) * int(i.settings.get("index.number_of_replicas", "1"))
+        for i in open_indices
+        if i.settings.get("index.auto_expand_replicas", "false") in ("false", "")
+    )
+    return 200, {
+        "cluster_name": s.cluster_name,
+        "status": "yellow" if unassigned else "green",
+        "timed_out": False,
+        "number_of_nodes": 1,
+        "number_of_data_nodes": 1,
+        "active_primary_shards": primaries,
+        "active_shards": primaries,
+        "relocating_shards": 0,
+        "initializing_shards": 0,
+        "unassigned_shards": unassigned,
+        "unassigned_primary_shards": 0,
+        "delayed_unassigned_shards": 0,
+        "number_of_pending_tasks": 0,
+        "number_of_in_flight_fetch": 0,
+        "task_max_waiting_in_queue_millis": 0,
+        "active_shards_percent_as_number": 100.0 if not unassigned else round(100.0 * primaries / (primaries + unassigned), 1),
+    }
+
+
+def register(router: Router) -> None:
+    router.add("GET", "/", info)
+    router.add("GET", "/_nodes", nodes, ("timeout", "flat_settings"))
+    router.add("GET", "/_nodes/{node_id}", nodes, ("timeout", "flat_settings"))
+    router.add("GET", "/_nodes/{node_id}/{metric}", nodes, ("timeout", "flat_settings"))
+    health_params = ("level", "local", "master_timeout", "timeout", "wait_for_status", "wait_for_nodes",
+                     "wait_for_active_shards", "wait_for_no_relocating_shards", "wait_for_no_initializing_shards",
+                     "wait_for_events", "expand_wildcards")
+    router.add("GET", "/_cluster/health", health, health_params)
+    router.add("GET", "/_cluster/health/{index}", health, health_params)

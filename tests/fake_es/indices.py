@@ -1,0 +1,280 @@
+"""Index APIs: create/get/delete/exists, _mapping, _settings, _close/_open.
+
+What it is for: reference section 3 — index creation with name validation,
+matching composable template applied underneath the request (components in
+order, then the template, then the body), settings normalised and completed
+with what ES adds (uuid, creation_date, provided_name, version.created,
+_tier_preference, shard/replica defaults), mappings through the mapping
+engine; GET shapes (incl. ``flat_settings``, minimal ``include_defaults``,
+wildcards, ``expand_wildcards``, hidden indices); PUT _mapping merges and
+PUT _settings with dynamic/static/final/private rules, ``null`` resets and
+``reopen``; delete refusing wildcards (action.destructive_requires_name).
+
+What it must not do: index documents (documents.py) or manage aliases
+beyond those given at creation (aliases.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+
+from . import settings as index_settings
+from .aliases import check_single_write_index, normalize_alias
+from .errors import EsError, illegal_argument, index_not_found, parse_exception
+from .index_resolution import resolve, validate_alias_name, validate_new_index_name
+from .mapping_merge import compose, merge_update
+from .mappings import parse_root, wrap_parse_failure
+from .routing import Request, Router, acknowledged
+from .state import IndexMetadata, new_uuid
+from .templates import composite, find_template
+
+CREATE_KEYS = ("settings", "mappings", "aliases")
+# [?] IndexVersion ids as shown in index.version.created.
+VERSION_CREATED = {(9, 2): "9039000", (9, 1): "9033000", (9, 0): "9009000", (8, 19): "8536000", (8, 18): "8525000"}
+SETTING_DEFAULTS = {
+    "index.refresh_interval": "1s", "index.max_result_window": "10000", "index.max_inner_result_window": "100",
+    "index.hidden": "false", "index.codec": "default", "index.auto_expand_replicas": "false",
+    "index.mapping.total_fields.limit": "1000", "index.mapping.depth.limit": "20",
+    "index.mapping.nested_fields.limit": "50", "index.default_pipeline": "_none", "index.final_pipeline": "_none",
+    "index.blocks.read_only": "false", "index.blocks.write": "false", "index.translog.durability": "REQUEST",
+    "index.search.idle.after": "30s", "index.gc_deletes": "60s", "index.priority": "1",
+}
+
+
+def _index_options(req: Request, default_expand: str = "open") -> dict:
+    return {
+        "ignore_unavailable": req.param_bool("ignore_unavailable"),
+        "allow_no_indices": req.param_bool("allow_no_indices", True),
+        "expand_wildcards": req.param("expand_wildcards", default_expand),
+    }
+
+
+# ------------------------------------------------------------------ create
+def create_index(state, name: str, body: dict | None) -> IndexMetadata:
+    validate_new_index_name(state, name)
+    body = body or {}
+    if not isinstance(body, dict):
+        raise parse_exception("request body must be an object")
+    for key in body:
+        if key not in CREATE_KEYS:
+            raise parse_exception(f"unknown key [{key}] for create index")
+    request_settings = index_settings.normalize(index_settings.unwrap(body.get("settings")))
+    index_settings.validate_for_create(request_settings)
+    hidden = request_settings.get("index.hidden") == "true"
+    template = find_template(state, name, hidden)
+    flat: dict = {}
+    mappings: list = []
+    aliases: dict = {}
+    if template is not None:
+        tbody = state.index_templates[template]["body"]
+        if tbody.get("data_stream") is not None:
+            raise illegal_argument(
+                f"cannot create index with name [{name}], because it matches with template [{template}] that creates "
+                "data streams only, use create data stream api instead"
+            )
+        flat, mappings, aliases = composite(state, tbody)
+    flat.update({k: v for k, v in request_settings.items() if v is not None})
+    index_settings.validate_for_create(flat)
+    if body.get("mappings") is not None:
+        mappings.append(body["mappings"])
+    try:
+        parsed = parse_root(compose(mappings), state.mapping_context())
+    except EsError as err:
+        raise wrap_parse_failure(err) if err.type == "mapper_parsing_exception" else err from None
+    for alias, defn in (body.get("aliases") or {}).items():
+        aliases[alias] = normalize_alias(alias, defn)
+    for alias in aliases:
+        validate_alias_name(state, alias)
+        if alias == name:
+            raise EsError("invalid_alias_name_exception", f"Invalid alias name [{alias}]: an index or data stream exists with the same name as the alias", 400, index_uuid="_na_", index=alias)
+    uuid = new_uuid()
+    flat.setdefault("index.number_of_shards", "1")
+    flat.setdefault("index.number_of_replicas", "1")
+    flat.setdefault("index.routing.allocation.include._tier_preference", "data_content")
+    flat["index.uuid"] = uuid
+    flat["index.creation_date"] = str(state.now_ms())
+    flat["index.provided_name"] = name
+    v = state.version
+    flat["index.version.created"] = VERSION_CREATED.get((v.major, v.minor), f"{v.major}{v.minor:03d}000")
+    index = IndexMetadata(name=name, uuid=uuid, settings=flat, mappings=parsed,
+                          aliases={a: aliases[a] for a in sorted(aliases)})
+    trial = dict(state.indices)
+    trial[name] = index
+    check_single_write_index(trial)
+    state.indices[name] = index
+    return index
+
+
+def create(req: Request, index: str) -> tuple[int, dict]:
+    create_index(req.state, index, req.json_or_none())
+    return 200, {"acknowledged": True, "shards_acknowledged": True, "index": index}
+
+
+# --------------------------------------------------------------------- get
+def _settings_view(state, index: IndexMetadata, req: Request, names: list[str] | None = None) -> dict:
+    flat = dict(index.settings)
+    if names:
+        flat = {k: v for k, v in flat.items() if any(fnmatch.fnmatchcase(k, n) or k == n for n in names)}
+    out = {"settings": index_settings.render(flat, req.param_bool("flat_settings"))}
+    if req.param_bool("include_defaults"):
+        defaults = {k: v for k, v in SETTING_DEFAULTS.items() if k not in index.settings}
+        if names:
+            defaults = {k: v for k, v in defaults.items() if any(fnmatch.fnmatchcase(k, n) for n in names)}
+        out["defaults"] = index_settings.render(defaults, req.param_bool("flat_settings"))
+    return out
+
+
+def get(req: Request, index: str) -> tuple[int, dict]:
+    state = req.state
+    names = resolve(state, index, **_index_options(req))
+    out = {}
+    for name in names:
+        meta = state.indices[name]
+        out[name] = {
+            "aliases": copy.deepcopy(meta.aliases),
+            "mappings": copy.deepcopy(meta.mappings),
+            **_settings_view(state, meta, req),
+        }
+    return 200, out
+
+
+def exists(req: Request, index: str) -> tuple[int, None]:
+    try:
+        names = resolve(req.state, index, **_index_options(req))
+    except EsError:
+        return 404, None
+    return (200 if names else 404), None
+
+
+def get_mapping(req: Request, index: str | None = None) -> tuple[int, dict]:
+    state = req.state
+    names = resolve(state, index, **_index_options(req))
+    return 200, {n: {"mappings": copy.deepcopy(state.indices[n].mappings)} for n in names}
+
+
+def get_settings(req: Request, index: str | None = None, name: str | None = None) -> tuple[int, dict]:
+    state = req.state
+    names = resolve(state, index, **_index_options(req))
+    wanted = name.split(",") if name else None
+    out = {}
+    for n in names:
+        view = _settings_view(state, state.indices[n], req, wanted)
+        if wanted and not view["settings"] and not view.get("defaults"):
+            continue
+        out[n] = view
+    return 200, out
+
+
+# ---------------------------------------------------------------- updates
+def put_mapping(req: Request, index: str) -> tuple[int, dict]:
+    state = req.state
+    body = req.json()
+    names = resolve(state, index, **_index_options(req))
+    if not names:
+        raise index_not_found(index)
+    ctx = state.mapping_context()
+    updated = {n: merge_update(state.indices[n].mappings, body, ctx, state.endpoint_model_settings) for n in names}
+    for n, mapping in updated.items():
+        state.indices[n].mappings = mapping
+    return acknowledged()
+
+
+def put_settings(req: Request, index: str | None = None) -> tuple[int, dict]:
+    state = req.state
+    body = req.json()
+    flat = index_settings.normalize(index_settings.unwrap(body))
+    if not flat:
+        raise EsError("action_request_validation_exception", "Validation Failed: 1: no settings to update;", 400)
+    index_settings.validate_for_update({k: v for k, v in flat.items()})
+    names = resolve(state, index, **_index_options(req))
+    reopen = req.param_bool("reopen")
+    preserve = req.param_bool("preserve_existing")
+    static = sorted(k for k in flat if not index_settings.is_dynamic(k))
+    open_indices = [state.indices[n] for n in names if state.indices[n].state == "open"]
+    if static and open_indices and not reopen:
+        raise illegal_argument(
+            f"Can't update non dynamic settings [[{', '.join(static)}]] for open indices "
+            f"[{', '.join(f'[{i.name}/{i.uuid}]' for i in open_indices)}]"
+        )
+    for key in static:
+        if index_settings.is_final(key):
+            raise illegal_argument(f"final index setting [{key}], not updateable")
+    for n in names:
+        current = state.indices[n].settings
+        for key, value in flat.items():
+            if preserve and key in current:
+                continue
+            if value is None:
+                current.pop(key, None)
+            else:
+                current[key] = value
+    return acknowledged()
+
+
+def close(req: Request, index: str) -> tuple[int, dict]:
+    state = req.state
+    names = resolve(state, index, **_index_options(req))
+    if any(p == "_all" or "*" in p for p in index.split(",")):
+        raise illegal_argument("Wildcard expressions or all indices are not allowed")
+    for n in names:
+        state.indices[n].state = "close"
+    return 200, {"acknowledged": True, "shards_acknowledged": True, "indices": {n: {"closed": True} for n in names}}
+
+
+def open_(req: Request, index: str) -> tuple[int, dict]:
+    state = req.state
+    names = resolve(state, index, **_index_options(req, "closed"))
+    for n in names:
+        state.indices[n].state = "open"
+    return 200, {"acknowledged": True, "shards_acknowledged": True}
+
+
+def delete(req: Request, index: str) -> tuple[int, dict]:
+    state = req.state
+    parts = index.split(",")
+    if any(p in ("_all", "*") or "*" in p for p in parts):
+        # action.destructive_requires_name defaults to true since 8.0.
+        raise illegal_argument("Wildcard expressions or all indices are not allowed")
+    names = []
+    aliases = state.alias_map()
+    for part in parts:
+        if part in state.indices:
+            names.append(part)
+        elif part in aliases:
+            raise illegal_argument(
+                f"The provided expression [{part}] matches an alias, specify the corresponding concrete indices instead."
+            )
+        elif not req.param_bool("ignore_unavailable"):
+            raise index_not_found(part)
+    for n in names:
+        del state.indices[n]
+    return acknowledged()
+
+
+def refresh(req: Request, index: str | None = None) -> tuple[int, dict]:
+    names = resolve(req.state, index, **_index_options(req))
+    total = len(names)
+    return 200, {"_shards": {"total": total * 2, "successful": total, "failed": 0}}
+
+
+def register(router: Router) -> None:
+    opts = ("ignore_unavailable", "allow_no_indices", "expand_wildcards")
+    get_params = opts + ("flat_settings", "include_defaults", "local", "master_timeout")
+    router.add("PUT", "/{index}", create, ("wait_for_active_shards", "timeout", "master_timeout"))
+    router.add("GET", "/{index}", get, get_params)
+    router.add("HEAD", "/{index}", exists, get_params)
+    router.add("DELETE", "/{index}", delete, opts + ("timeout", "master_timeout"))
+    router.add("GET", "/_mapping", get_mapping, opts + ("local", "master_timeout"))
+    router.add("GET", "/{index}/_mapping", get_mapping, opts + ("local", "master_timeout"))
+    router.add(("PUT", "POST"), "/{index}/_mapping", put_mapping, opts + ("timeout", "master_timeout"))
+    router.add("GET", "/_settings", get_settings, get_params)
+    router.add("GET", "/{index}/_settings", get_settings, get_params)
+    router.add("GET", "/{index}/_settings/{name}", get_settings, get_params)
+    router.add("GET", "/_settings/{name}", get_settings, get_params)
+    router.add("PUT", "/{index}/_settings", put_settings, opts + ("preserve_existing", "reopen", "timeout", "master_timeout", "flat_settings"))
+    router.add("PUT", "/_settings", put_settings, opts + ("preserve_existing", "reopen", "timeout", "master_timeout", "flat_settings"))
+    router.add("POST", "/{index}/_close", close, opts + ("timeout", "master_timeout", "wait_for_active_shards"))
+    router.add("POST", "/{index}/_open", open_, opts + ("timeout", "master_timeout", "wait_for_active_shards"))
+    router.add(("GET", "POST"), "/_refresh", refresh, opts)
+    router.add(("GET", "POST"), "/{index}/_refresh", refresh, opts)

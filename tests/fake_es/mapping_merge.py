@@ -1,0 +1,307 @@
+"""Mapping merges: PUT _mapping updates and index-template composition.
+
+What it is for:
+* ``merge_update`` — ES's MAPPING_UPDATE merge: fields are added, never
+  removed; a type change fails with "mapper [f] cannot be changed from type
+  [a] to [b]"; a non-updatable parameter that differs (an omitted parameter
+  counts as its default) fails with "Mapper for [f] conflicts with existing
+  mapper:\\n\\tCannot update parameter [x] from [a] to [b]"; updatable
+  parameters take the new value; dense_vector and semantic_text have their own
+  rules (reference 2.3/2.4).
+* ``compose`` — ES's INDEX_TEMPLATE merge of raw mappings (component
+  templates, then the index template, then the create-index request): a later
+  field definition replaces an earlier one, objects merge, object vs. field is
+  an error.
+
+What it must not do: validate individual field definitions (mappings.py does).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+from .errors import illegal_argument, java_str
+from .mapping_types import ANY, TYPES
+from .mappings import (
+    MappingContext, expand_dots, is_object, parse_root, parse_runtime, unwrap_type,
+)
+
+# index_options.type upgrade order for dense_vector (9.1+; 9.0 lacks the bbq steps).
+UPGRADE_ORDER = ["flat", "int8_flat", "int4_flat", "bbq_flat", "hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw"]
+
+
+def _object_conflict(path: str) -> Exception:
+    return illegal_argument(f"can't merge a non object mapping [{path}] with an object mapping")
+
+
+# ------------------------------------------------------------ composition
+def _compose_props(base: dict, over: dict, prefix: str) -> dict:
+    out = dict(base)
+    for name, defn in expand_dots(over, True).items():
+        path = prefix + name
+        old = out.get(name)
+        if old is None or not isinstance(old, dict) or not isinstance(defn, dict):
+            out[name] = copy.deepcopy(defn)
+            continue
+        old_obj, new_obj = is_object(old), is_object(defn)
+        if old_obj and new_obj:
+            if old.get("type", "object") != defn.get("type", "object"):
+                raise illegal_argument(f"can't merge a non-nested mapping [{path}] with a nested mapping")
+            merged = {**old, **{k: v for k, v in defn.items() if k != "properties"}}
+            merged["properties"] = _compose_props(
+                expand_dots(old.get("properties") or {}, True), defn.get("properties") or {}, path + "."
+            )
+            out[name] = merged
+        elif old_obj != new_obj:
+            raise _object_conflict(path)
+        else:
+            out[name] = copy.deepcopy(defn)  # INDEX_TEMPLATE: a field definition replaces the earlier one
+    return out
+
+
+def _by_name(base: list, over: list) -> list:
+    names = [next(iter(e)) for e in over]
+    kept = [e for e in base if next(iter(e)) not in names]
+    return kept + over
+
+
+def compose(mappings: list[Any]) -> dict:
+    result: dict = {}
+    for raw in mappings:
+        raw = unwrap_type(raw)
+        if not raw:
+            continue
+        for key, value in raw.items():
+            if key == "properties" and isinstance(value, dict):
+                result["properties"] = _compose_props(
+                    expand_dots(result.get("properties", {}), True), value, ""
+                )
+            elif key == "dynamic_templates" and isinstance(value, list) and "dynamic_templates" in result:
+                result[key] = _by_name(result[key], value)
+            elif key == "runtime" and isinstance(value, dict) and "runtime" in result:
+                result[key] = {**result[key], **value}
+            else:
+                result[key] = copy.deepcopy(value)
+    return result
+
+
+# ---------------------------------------------------------------- update
+class _Conflicts:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, param: str, old: Any, new: Any) -> None:
+        self.items.append(f"Cannot update parameter [{param}] from [{java_str(old)}] to [{java_str(new)}]")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise illegal_argument(
+                f"Mapper for [{self.path}] conflicts with existing mapper:\n\t" + "\n\t".join(self.items)
+            )
+
+
+EndpointSettings = Callable[[str], "dict | None"]
+
+
+def merge_update(existing: dict, raw_update: Any, ctx: MappingContext, endpoint_settings: EndpointSettings) -> dict:
+    raw_update = unwrap_type(raw_update) or {}
+    raw_update = dict(raw_update)
+    runtime_update = raw_update.pop("runtime", None)
+    explicit = parse_root(raw_update, MappingContext(ctx.version, ctx.default_inference_id, materialize=False))
+    full = parse_root(raw_update, ctx)
+    out = copy.deepcopy(existing)
+    for key, value in explicit.items():
+        if key == "properties":
+            continue
+        if key == "enabled" and existing.get("enabled", True) != value:
+            raise illegal_argument("the [enabled] parameter can't be updated for the object mapping [_doc]")
+        if key == "dynamic_templates":
+            out[key] = _by_name(existing.get(key, []), value)
+        else:
+            out[key] = value
+    if runtime_update is not None:
+        parsed = parse_runtime(runtime_update, allow_null=True)
+        merged = dict(existing.get("runtime", {}))
+        for name, defn in parsed.items():
+            if defn is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = defn
+        if merged:
+            out["runtime"] = dict(sorted(merged.items()))
+        else:
+            out.pop("runtime", None)
+    if "properties" in explicit:
+        out["properties"] = _merge_props(
+            existing.get("properties", {}), explicit["properties"], full["properties"], "", ctx, endpoint_settings
+        )
+    return out
+
+
+def _merge_props(old: dict, explicit: dict, full: dict, prefix: str, ctx: MappingContext, eps: EndpointSettings) -> dict:
+    out = copy.deepcopy(old)
+    for name, new in explicit.items():
+        path = prefix + name
+        if name not in old:
+            out[name] = copy.deepcopy(full[name])
+            continue
+        out[name] = _merge_field(path, old[name], new, full[name], ctx, eps)
+    return dict(sorted(out.items()))
+
+
+def _merge_field(path: str, old: dict, new: dict, full: dict, ctx: MappingContext, eps: EndpointSettings) -> dict:
+    old_obj, new_obj = is_object(old), is_object(new)
+    if old_obj and new_obj:
+        return _merge_object(path, old, new, full, ctx, eps)
+    if old_obj != new_obj:
+        raise _object_conflict(path)
+    if old["type"] != new["type"]:
+        raise illegal_argument(f"mapper [{path}] cannot be changed from type [{old['type']}] to [{new['type']}]")
+    type_ = old["type"]
+    if type_ == "dense_vector":
+        return _merge_dense_vector(path, old, new)
+    if type_ == "semantic_text":
+        return _merge_semantic_text(path, old, new, ctx, eps)
+    spec = TYPES[type_]
+    conflicts = _Conflicts(path)
+    if spec.params is ANY:
+        return {**old, **new}
+    result: dict = {"type": type_}
+    for key, param in spec.params.items():
+        before = old.get(key, param.default)
+        after = new.get(key, param.default)
+        if before == after:
+            value = before
+        elif key == "norms" and before is False and after is True:
+            conflicts.add(key, before, after)
+            continue
+        elif param.updatable:
+            value = after
+        else:
+            conflicts.add(key, before, after)
+            continue
+        if value is not None and value != param.default:
+            result[key] = value
+    if new.get("copy_to"):
+        result["copy_to"] = new["copy_to"]
+    fields = dict(old.get("fields", {}))
+    for sub, sdef in new.get("fields", {}).items():
+        if sub in fields:
+            fields[sub] = _merge_field(f"{path}.{sub}", fields[sub], sdef, full["fields"][sub], ctx, eps)
+        else:
+            fields[sub] = copy.deepcopy(full["fields"][sub])
+    if fields:
+        result["fields"] = dict(sorted(fields.items()))
+    conflicts.raise_if_any()
+    return result
+
+
+def _merge_object(path: str, old: dict, new: dict, full: dict, ctx: MappingContext, eps: EndpointSettings) -> dict:
+    if old.get("type", "object") != new.get("type", "object"):
+        raise illegal_argument(f"can't merge a non-nested mapping [{path}] with a nested mapping")
+    for key in ("enabled", "subobjects"):
+        if key in new and new.get(key) != old.get(key, True):
+            raise illegal_argument(f"the [{key}] parameter can't be updated for the object mapping [{path}]")
+    for key in ("include_in_parent", "include_in_root"):
+        if new.get(key, False) != old.get(key, False):
+            raise illegal_argument(f"the [{key}] parameter can't be updated on a nested object mapping")
+    out = {k: v for k, v in old.items() if k != "properties"}
+    if "dynamic" in new:
+        out["dynamic"] = new["dynamic"]
+    props = _merge_props(old.get("properties", {}), new.get("properties", {}), full.get("properties", {}), path + ".", ctx, eps)
+    if props:
+        out.pop("type", None) if out.get("type") == "object" else None
+        out["properties"] = props
+    return out
+
+
+def _merge_dense_vector(path: str, old: dict, new: dict) -> dict:
+    conflicts = _Conflicts(path)
+    out = dict(old)
+    element = old.get("element_type", "float")
+    if new.get("element_type", "float") != element:
+        conflicts.add("element_type", element, new.get("element_type", "float"))
+    if "dims" in new and new["dims"] != old.get("dims"):
+        if old.get("dims") is None:
+            out["dims"] = new["dims"]
+        else:
+            conflicts.add("dims", old["dims"], new["dims"])
+    if new.get("index", True) != old.get("index", True):
+        conflicts.add("index", old.get("index", True), new.get("index", True))
+    default_sim = "l2_norm" if element == "bit" else "cosine"
+    if old.get("index", True) and new.get("similarity", default_sim) != old.get("similarity", default_sim):
+        conflicts.add("similarity", old.get("similarity", default_sim), new.get("similarity", default_sim))
+    if "index_options" in new:
+        before, after = old.get("index_options") or {}, new["index_options"]
+        ok = True
+        if before.get("type") != after.get("type"):
+            b, a = before.get("type"), after.get("type")
+            ok = b in UPGRADE_ORDER and a in UPGRADE_ORDER and UPGRADE_ORDER.index(a) > UPGRADE_ORDER.index(b)
+        if after.get("m", 16) < before.get("m", 16):
+            ok = False
+        if "confidence_interval" in before and after.get("confidence_interval") != before["confidence_interval"]:
+            ok = False
+        if ok:
+            merged = {"m": 16, "ef_construction": 100} if "hnsw" in after["type"] else {}
+            merged.update(after)
+            if after["type"].startswith("bbq") and "rescore_vector" not in after:
+                merged["rescore_vector"] = {"oversample": 3.0}
+            out["index_options"] = merged
+        else:
+            conflicts.add("index_options", before, after)
+    if "meta" in new:
+        out["meta"] = new["meta"]
+    else:
+        out.pop("meta", None)
+    conflicts.raise_if_any()
+    return out
+
+
+def compatible_model_settings(a: dict | None, b: dict | None) -> bool:
+    if a is None or b is None:
+        return True
+    keys = ("task_type", "dimensions", "similarity", "element_type")  # "service" is ignored
+    return all(a.get(k) == b.get(k) for k in keys)
+
+
+def _merge_semantic_text(path: str, old: dict, new: dict, ctx: MappingContext, eps: EndpointSettings) -> dict:
+    conflicts = _Conflicts(path)
+    out = {"type": "semantic_text"}
+    before_id = old["inference_id"]
+    after_id = new.get("inference_id", ctx.default_inference_id)
+    out["inference_id"] = before_id
+    if after_id != before_id:
+        if not ctx.version.semantic_text_inference_id_updatable:
+            conflicts.add("inference_id", before_id, after_id)
+        elif old.get("model_settings") is not None:
+            target = eps(after_id)
+            if target is None:
+                raise illegal_argument(
+                    f"Cannot update [semantic_text] field [{path}] because inference endpoint [{after_id}] does not exist."
+                )
+            if not compatible_model_settings(old["model_settings"], target):
+                raise illegal_argument(
+                    f"Cannot update [semantic_text] field [{path}] because inference endpoint [{before_id}] with model "
+                    f"settings [{java_str(old['model_settings'])}] is not compatible with new inference endpoint "
+                    f"[{after_id}] with model settings [{java_str(target)}]"
+                )
+            out["inference_id"] = after_id
+        else:
+            out["inference_id"] = after_id
+    for key in ("search_inference_id",):
+        if key in new:
+            out[key] = new[key]
+    ms_old, ms_new = old.get("model_settings"), new.get("model_settings")
+    if ms_new is not None and ms_old is not None and ms_new != ms_old:
+        conflicts.add("model_settings", ms_old, ms_new)
+    if ms_old is not None or ms_new is not None:
+        out["model_settings"] = ms_old if ms_old is not None else ms_new
+    for key in ("index_options", "chunking_settings", "meta"):
+        if key in new:
+            out[key] = new[key]
+        elif key == "index_options" and "index_options" in old and ctx.version.semantic_text_shows_default_index_options:
+            out[key] = old[key]
+    conflicts.raise_if_any()
+    return out

@@ -1,0 +1,197 @@
+"""REST routing for the fake: route table, path matching, query-parameter checks.
+
+What it is for: map (method, path) to a handler the way ES's RestController
+does: literal path segments win over ``{placeholders}``; a path that exists
+for other methods answers 405 ("Incorrect HTTP method ..."); an unknown path
+answers 400 ("no handler found for uri ..."); HEAD falls back to the GET
+handler; query parameters a route does not declare are refused like ES
+("request [...] contains unrecognized parameter: [...]").
+
+What it must not do: implement any API behaviour or hold cluster state.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import unquote
+
+from .errors import RawResponse, illegal_argument, parse_exception, x_content_parse
+from .similarity import suggest
+
+# Parameters every ES REST endpoint accepts.
+GLOBAL_PARAMS = frozenset({"filter_path", "pretty", "human", "error_trace", "format", "source", "source_content_type"})
+
+
+@dataclass
+class Request:
+    method: str
+    raw_path: str  # path without query string, percent-encoded
+    uri: str  # path with query string, as received
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    state: Any = None
+    path_params: dict[str, str] = field(default_factory=dict)
+
+    # ---- body helpers
+    def has_body(self) -> bool:
+        return bool(self.body.strip())
+
+    def json(self) -> Any:
+        if not self.has_body():
+            raise parse_exception("request body is required")
+        return self._decode()
+
+    def json_or_none(self) -> Any:
+        return self._decode() if self.has_body() else None
+
+    def _decode(self) -> Any:
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise x_content_parse(f"[1:1] Unexpected token while parsing request body: {exc}") from None
+
+    def ndjson_lines(self) -> list[Any]:
+        if not self.has_body():
+            raise illegal_argument("request body is required")
+        lines = []
+        for raw in self.body.decode("utf-8").split("\n"):
+            if raw.strip():
+                try:
+                    lines.append(json.loads(raw))
+                except ValueError:
+                    raise x_content_parse(f"[1:1] Malformed action/metadata line: {raw[:50]}") from None
+        return lines
+
+    # ---- query helpers
+    def param(self, name: str, default: str | None = None) -> str | None:
+        return self.query.get(name, default)
+
+    def param_bool(self, name: str, default: bool = False) -> bool:
+        if name not in self.query:
+            return default
+        value = self.query[name]
+        if value in ("", "true"):
+            return True
+        if value == "false":
+            return False
+        raise illegal_argument(
+            f"Failed to parse value [{value}] as only [true] or [false] are allowed."
+        )
+
+    def param_list(self, name: str) -> list[str] | None:
+        value = self.query.get(name)
+        if value is None:
+            return None
+        return [v for v in value.split(",") if v]
+
+
+Handler = Callable[..., Any]
+
+
+@dataclass
+class Route:
+    methods: tuple[str, ...]
+    pattern: str
+    handler: Handler
+    params: frozenset[str]
+    segments: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.segments = tuple(s for s in self.pattern.split("/") if s)
+
+    def match(self, parts: list[str]) -> tuple[int, dict[str, str]] | None:
+        if len(parts) != len(self.segments):
+            return None
+        score = 0
+        captured: dict[str, str] = {}
+        for seg, part in zip(self.segments, parts):
+            if seg.startswith("{") and seg.endswith("}"):
+                captured[seg[1:-1]] = part
+            elif seg == part:
+                score += 1
+            else:
+                return None
+        return score, captured
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(self, methods: str | tuple[str, ...], pattern: str, handler: Handler, params: tuple[str, ...] = ()) -> None:
+        if isinstance(methods, str):
+            methods = (methods,)
+        self.routes.append(Route(tuple(methods), pattern, handler, frozenset(params)))
+
+    def _candidates(self, parts: list[str]) -> list[tuple[int, Route, dict[str, str]]]:
+        found = []
+        for route in self.routes:
+            m = route.match(parts)
+            if m is not None:
+                found.append((m[0], route, m[1]))
+        found.sort(key=lambda t: -t[0])
+        return found
+
+    def dispatch(self, request: Request) -> Any:
+        parts = [unquote(p) for p in request.raw_path.split("/") if p]
+        candidates = self._candidates(parts)
+        method = request.method
+        chosen = None
+        for _score, route, captured in candidates:
+            if method in route.methods:
+                chosen = (route, captured)
+                break
+        if chosen is None and method == "HEAD":
+            for _score, route, captured in candidates:
+                if "GET" in route.methods:
+                    chosen = (route, captured)
+                    break
+        if chosen is None:
+            if candidates:
+                allowed = []
+                best = candidates[0][0]
+                for score, route, _ in candidates:
+                    if score == best:
+                        allowed.extend(m for m in route.methods if m not in allowed)
+                raise RawResponse(
+                    405,
+                    {
+                        "error": f"Incorrect HTTP method for uri [{request.uri}] and method [{method}], "
+                        f"allowed: [{', '.join(allowed)}]",
+                        "status": 405,
+                    },
+                    {"Allow": ",".join(allowed)},
+                )
+            raise RawResponse(400, {"error": f"no handler found for uri [{request.uri}] and method [{method}]"})
+        route, captured = chosen
+        self._check_params(request, route)
+        request.path_params = captured
+        return route.handler(request, **captured)
+
+    @staticmethod
+    def _check_params(request: Request, route: Route) -> None:
+        allowed = route.params | GLOBAL_PARAMS
+        unknown = [k for k in request.query if k not in allowed]
+        if not unknown:
+            return
+        parts = []
+        for key in unknown:
+            hint = suggest(key, sorted(allowed))
+            parts.append(f"[{key}]" + (f" -> did you mean [{hint[0]}]?" if len(hint) == 1 else
+                                       f" -> did you mean any of {hint}?".replace("'", "") if hint else ""))
+        noun = "parameter" if len(unknown) == 1 else "parameters"
+        raise illegal_argument(f"request [{request.raw_path}] contains unrecognized {noun}: {', '.join(parts)}")
+
+
+def ok(body: Any = None, status: int = 200) -> tuple[int, Any]:
+    return status, body
+
+
+def acknowledged() -> tuple[int, Any]:
+    return 200, {"acknowledged": True}
+
+
+__all__ = ["Request", "Router", "Route", "ok", "acknowledged"]

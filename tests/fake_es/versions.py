@@ -1,0 +1,105 @@
+"""Emulated Elasticsearch server version and feature gates.
+
+What it is for: parse the configured version ("9.2.0", "8.19.8", ...) and
+answer "does this version have behaviour X" in one place, so every
+version-dependent quirk names the release where it appeared.
+
+What it must not do: hold any state other than the version itself.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import total_ordering
+
+
+@total_ordering
+class EsVersion:
+    def __init__(self, text: str) -> None:
+        m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)(?:-SNAPSHOT)?", text)
+        if not m:
+            raise ValueError(f"not an Elasticsearch version: {text!r}")
+        self.text = text
+        self.major, self.minor, self.patch = (int(g) for g in m.groups())
+
+    @property
+    def tuple(self) -> tuple[int, int, int]:
+        return (self.major, self.minor, self.patch)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EsVersion) and self.tuple == other.tuple
+
+    def __lt__(self, other: "EsVersion") -> bool:
+        return self.tuple < other.tuple
+
+    def __hash__(self) -> int:
+        return hash(self.tuple)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def at_least(self, text: str) -> bool:
+        parts = tuple(int(p) for p in text.split("."))
+        return self.tuple[: len(parts)] >= parts
+
+    def since(self, text: str, backport_8x: str | None = None) -> bool:
+        """True from release ``text`` on, or on 8.x from ``backport_8x`` on."""
+        if self.at_least(text):
+            return True
+        return backport_8x is not None and self.major == 8 and self.at_least(backport_8x)
+
+    # ---- feature gates (each names the release where the behaviour starts)
+    @property
+    def template_and_pipeline_timestamps(self) -> bool:
+        # created_date_millis / modified_date_millis on templates and pipelines: 9.2.
+        return self.at_least("9.2")
+
+    @property
+    def eis_rate_limit_refused(self) -> bool:
+        # EIS refuses service_settings.rate_limit from 9.2 (PR #133845).
+        return self.at_least("9.2")
+
+    @property
+    def eis_rate_limit_shown(self) -> bool:
+        # EIS stored and showed rate_limit in 8.18 - 9.1.
+        return self.at_least("8.18") and not self.at_least("9.2")
+
+    @property
+    def chunking_settings_updatable(self) -> bool:
+        # PUT _inference/{id}/_update accepts chunking_settings from 9.5 (PR #149723).
+        return self.at_least("9.5")
+
+    @property
+    def dense_vector_bbq_default(self) -> bool:
+        # dense_vector defaults to bbq_hnsw for dims >= 384 from 9.1 (backported to 8.19).
+        return self.since("9.1", backport_8x="8.19")
+
+    @property
+    def semantic_text_inference_id_updatable(self) -> bool:
+        # semantic_text.updatable_inference_id: 9.3.
+        return self.at_least("9.3")
+
+    @property
+    def model_settings_has_service(self) -> bool:
+        # MinimalServiceSettings gained "service" with 9.1 / 8.19.
+        return self.since("9.1", backport_8x="8.19")
+
+    @property
+    def semantic_text_shows_default_index_options(self) -> bool:
+        # ~9.1 - 9.3 serialise the resolved default index_options of dense semantic_text.
+        return self.since("9.1", backport_8x="8.19") and not self.at_least("9.4")
+
+    @property
+    def pipeline_field_access_pattern(self) -> bool:
+        return self.at_least("9.2")
+
+    @property
+    def chunking_none_and_recursive(self) -> bool:
+        # "none" and "recursive" chunking strategies: 9.1 (8.19 backport).
+        return self.since("9.1", backport_8x="8.19")
+
+    def lucene_version(self) -> str:
+        return "10.3.1" if self.major >= 9 else "9.12.2"
+
+    def compatible_majors(self) -> tuple[int, int]:
+        return (self.major, self.major - 1)
