@@ -124,7 +124,7 @@ class IndexKind(ResourceKind):
         return body
 
     def _comparable_desired(self, body: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"mappings": mappings.canonical(body["mappings"])}
+        out: dict[str, Any] = {"mappings": mappings.without_defaults(mappings.canonical(body["mappings"]))}
         if "settings" in body:
             out["settings"] = index_settings.normalize(body["settings"])
         if "aliases" in body:

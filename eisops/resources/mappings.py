@@ -21,6 +21,33 @@ COMPUTED_PARAMETERS: dict[str, tuple[str, ...]] = {
     "semantic_text": ("model_settings", "inference_id", "index_options"),
     "dense_vector": ("index", "similarity", "index_options", "dims", "element_type"),
 }
+#: Parameter defaults. GET _mapping of an index leaves out a parameter set to its default
+#: (Elasticsearch serializes a mapper parameter only when it differs from the default), so a
+#: manifest that spells a default out must not see it as missing. Index templates are not
+#: affected: they return their mappings as sent.
+_STORED = {"index": True, "doc_values": True, "store": False}
+_NUMBER = {**_STORED, "coerce": True, "ignore_malformed": False}
+DEFAULT_PARAMETERS: dict[str, dict[str, Any]] = {
+    "keyword": {**_STORED, "norms": False, "eager_global_ordinals": False, "split_queries_on_whitespace": False,
+                "index_options": "docs"},
+    "text": {"index": True, "store": False, "norms": True, "eager_global_ordinals": False, "fielddata": False,
+             "index_phrases": False, "index_options": "positions", "position_increment_gap": 100,
+             "term_vector": "no"},
+    **{t: dict(_NUMBER) for t in ("long", "integer", "short", "byte", "double", "float", "half_float",
+                                  "unsigned_long", "scaled_float")},
+    "date": {**_STORED, "ignore_malformed": False, "format": "strict_date_optional_time||epoch_millis"},
+    "date_nanos": {**_STORED, "ignore_malformed": False, "format": "strict_date_optional_time_nanos||epoch_millis"},
+    "boolean": dict(_STORED),
+    "ip": {**_STORED, "ignore_malformed": False},
+    "geo_point": {**_STORED, "ignore_malformed": False, "ignore_z_value": True},
+    "binary": {"doc_values": False, "store": False},
+    "object": {"enabled": True},
+    "nested": {"enabled": True, "include_in_parent": False, "include_in_root": False},
+    "flattened": {**_STORED, "depth_limit": 20, "eager_global_ordinals": False,
+                  "split_queries_on_whitespace": False, "index_options": "docs"},
+    "dense_vector": {"index": True},
+}
+
 #: Always dropped from the live side: set by Elasticsearch, never by a manifest (2.1).
 NEVER_COMPARED = {"semantic_text": ("model_settings",)}
 
@@ -81,6 +108,29 @@ def _canonical_field(field: dict[str, Any]) -> None:
         for child in subfields.values():
             if isinstance(child, dict):
                 _canonical_field(child)
+
+
+def without_defaults(mapping: Any) -> Any:
+    """A (canonical) index mapping without the parameters that equal Elasticsearch's defaults."""
+    if not isinstance(mapping, dict):
+        return mapping
+    out = copy.deepcopy(mapping)
+    _drop_defaults_in(out.get("properties"))
+    return out
+
+
+def _drop_defaults_in(props: Any) -> None:
+    if not isinstance(props, dict):
+        return
+    for definition in props.values():
+        if not isinstance(definition, dict):
+            continue
+        defaults = DEFAULT_PARAMETERS.get(field_type(definition), {})
+        for param, default in defaults.items():
+            if param in definition and definition[param] == default and type(definition[param]) is type(default):
+                del definition[param]
+        _drop_defaults_in(definition.get("properties"))
+        _drop_defaults_in(definition.get("fields"))
 
 
 def field_type(definition: dict[str, Any]) -> str:

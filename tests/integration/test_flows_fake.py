@@ -248,3 +248,24 @@ def _doc(kind: str, i: int) -> str:
         return f"kind: Index\nname: {name}\nspec: {{settings: {{number_of_replicas: 0}}}}\n"
     return (f"kind: InferenceEndpoint\nname: {name}\ntask_type: text_embedding\n"
             "spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}\n")
+
+
+def test_index_mapping_with_default_values_plans_clean(fake_es, eisops, tmp_path):
+    """GET _mapping leaves out parameters set to their default; that is not a change."""
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
+        kind: Index
+        name: defaults
+        spec:
+          mappings:
+            dynamic: true
+            properties:
+              k: {type: keyword, index: true, doc_values: true, store: false, norms: false}
+              t: {type: text, norms: true, index: true, fielddata: false}
+              n: {type: long, coerce: true, ignore_malformed: false}
+              d: {type: date, format: "strict_date_optional_time||epoch_millis"}
+              o: {type: object, enabled: true, properties: {x: {type: boolean, index: true}}}
+              v: {type: dense_vector, dims: 3, index: true, similarity: cosine}
+    """})
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 0, out + err

@@ -106,3 +106,22 @@ def test_field_update_rule(ftype, param, before, after, live_field, version, in_
 def test_refusal_uses_elasticsearch_wording():
     rule = mappings.field_update_rule("f", "analyzer", "text", "standard", "english", {}, V)
     assert rule == "Mapper for [f] conflicts with existing mapper: Cannot update parameter [analyzer] from [standard] to [english]"
+
+
+@pytest.mark.parametrize("desired, live", [
+    ({"properties": {"k": {"type": "keyword", "index": True, "doc_values": True}}}, {"properties": {"k": {"type": "keyword"}}}),
+    ({"properties": {"t": {"type": "text", "norms": True}}}, {"properties": {"t": {"type": "text"}}}),
+    ({"properties": {"n": {"type": "long", "coerce": True}}}, {"properties": {"n": {"type": "long"}}}),
+    ({"properties": {"o": {"type": "object", "enabled": True, "properties": {"b": {"type": "boolean", "store": False}}}}},
+     {"properties": {"o": {"properties": {"b": {"type": "boolean"}}}}}),
+    ({"properties": {"t": {"type": "text", "fields": {"raw": {"type": "keyword", "norms": False}}}}},
+     {"properties": {"t": {"type": "text", "fields": {"raw": {"type": "keyword"}}}}}),
+])
+def test_index_mapping_defaults_are_not_changes(desired, live):
+    want = mappings.without_defaults(mappings.canonical(desired))
+    assert diff_bodies(mappings.restrict_to_declared(live, want), want) == ()
+
+
+def test_non_default_value_is_kept():
+    desired = {"properties": {"k": {"type": "keyword", "index": False}}}
+    assert mappings.without_defaults(desired) == desired
