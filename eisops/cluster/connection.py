@@ -66,9 +66,10 @@ def _reason(body: Any) -> tuple[str | None, str]:
 class Cluster:
     """One connected cluster. ``request`` is the single door to it."""
 
-    def __init__(self, client: Elasticsearch, url: str):
+    def __init__(self, client: Elasticsearch, url: str, has_credentials: bool = False):
         self.client = client
         self.url = url
+        self.has_credentials = has_credentials
         self.version: str | None = None
         self.request_count = 0
 
@@ -93,9 +94,9 @@ class Cluster:
         except elasticsearch.NotFoundError as exc:
             if missing_ok:
                 return None
-            raise _translate(exc, method, url_path, self.url) from None
+            raise _translate(exc, method, url_path, self.url, self.has_credentials) from None
         except elasticsearch.ApiError as exc:
-            raise _translate(exc, method, url_path, self.url) from None
+            raise _translate(exc, method, url_path, self.url, self.has_credentials) from None
         except elastic_transport.TransportError as exc:
             raise _transport_failure(exc, self.url) from None
         return response.body
@@ -110,11 +111,17 @@ def _param(value: Any) -> str:
     return str(value)
 
 
-def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str) -> Exception:
+def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str,
+               has_credentials: bool = True) -> Exception:
     if isinstance(exc, elasticsearch.UnsupportedProductError):
         return ConnectionFailed(f"the server at {url} is not Elasticsearch.", "Check --url or ELASTICSEARCH_URL.")
     status = exc.meta.status if exc.meta else None
     error_type, reason = _reason(exc.body)
+    if status == 401 and not has_credentials:
+        return ConnectionFailed(
+            f"Elasticsearch at {url} requires credentials (401).",
+            "Set ELASTICSEARCH_API_KEY, or ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD.",
+        )
     if status == 401:
         return ConnectionFailed(
             f"Elasticsearch at {url} refused the credentials (401 {error_type or 'unauthorized'}).",
@@ -189,7 +196,7 @@ def connect(settings: ConnectionSettings) -> Cluster:
         client = Elasticsearch(settings.url, **kwargs)
     except ValueError as exc:
         raise ConnectionFailed(f"cannot use the URL {settings.url}: {exc}") from None
-    cluster = Cluster(client, settings.url)
+    cluster = Cluster(client, settings.url, has_credentials="api_key" in kwargs or "basic_auth" in kwargs)
     cluster.version = _detect_version(cluster)
     return cluster
 

@@ -1,7 +1,8 @@
 """Alias definitions as Elasticsearch returns them (reference 4.2 and 6).
 
-``routing`` is expanded into ``index_routing`` and ``search_routing``; routing values are
-strings. Used by index templates, component templates and indices. No requests here.
+``routing`` is expanded into ``index_routing`` and ``search_routing``. (Routing values must be
+JSON strings: validation refuses others, which Elasticsearch drops.) Used by index templates,
+component templates and indices. No requests here.
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ def normalize_alias(definition: Any) -> dict[str, Any]:
     if routing is not None:
         out.setdefault("index_routing", routing)
         out.setdefault("search_routing", routing)
-    for key in ("index_routing", "search_routing"):
-        if key in out and out[key] is not None and not isinstance(out[key], str):
-            out[key] = str(out[key])
     return out
 
 

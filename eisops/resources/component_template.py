@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path
 from eisops.resources import template_block
+from eisops.plan.model import Action, ResourceChange
 from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +47,30 @@ class ComponentTemplateKind(WholeBodyKind):
         if "template" in out:
             out["template"] = template_block.normalize_block(out["template"])
         return out
+
+    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        users = sorted(self._users(live.name, ctx))
+        if users:
+            # Elasticsearch refuses: "component templates [x] cannot be removed as they are still in use
+            # by index templates [y]" (reference 4.3).
+            return ResourceChange(
+                self.kind, live.name, Action.BLOCKED,
+                f"no manifest declares it any more, but index templates {users} still use it; Elasticsearch "
+                "refuses to delete a component template in use",
+                before=self.normalize(live.body))
+        return super().plan_delete(live, ctx)
+
+    def _users(self, name: str, ctx: PlanContext) -> set[str]:
+        """Index templates that will still name this component template after the plan's updates."""
+        users = set()
+        for template in ctx.live.get("IndexTemplate", {}).values():
+            if ("IndexTemplate", template.name) in ctx.deleting:
+                continue
+            desired = ctx.manifest.get("IndexTemplate", template.name)
+            composed = (desired.spec if desired and template.managed else template.body).get("composed_of") or []
+            if name in composed:
+                users.add(template.name)
+        return users
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_component_template", missing_ok=True) or {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 from eisops.cluster.connection import path
+from eisops.plan.model import Action, ResourceChange
+from eisops.resources import index_settings
 from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Added by Elasticsearch 9.2+ on GET; refused if sent back.
 TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
+PIPELINE_SETTINGS = ("index.default_pipeline", "index.final_pipeline")
 
 
 def iter_processors(processors: Any, path_: tuple) -> Iterator[tuple[tuple, str, dict[str, Any]]]:
@@ -88,6 +91,40 @@ class IngestPipelineKind(WholeBodyKind):
 
     def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}
+
+    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        users = sorted(self._index_users(live.name, ctx))
+        if users:
+            # Elasticsearch (7.16+) refuses: "pipeline [x] cannot be deleted because it is the default
+            # pipeline for N index(es) including [idx]" (reference 5).
+            return ResourceChange(
+                self.kind, live.name, Action.BLOCKED,
+                f"no manifest declares it any more, but it is the default or final pipeline of indices {users}; "
+                "Elasticsearch refuses to delete it",
+                before=self.normalize(live.body))
+        return super().plan_delete(live, ctx)
+
+    def _index_users(self, name: str, ctx: PlanContext) -> set[str]:
+        """Indices that will still name this pipeline in index.default_pipeline / index.final_pipeline."""
+        if ctx.cluster is None:
+            return set()
+        if "pipeline_settings" not in ctx.state:
+            # One request, made only when the plan deletes a pipeline.
+            ctx.state["pipeline_settings"] = ctx.cluster.request(
+                "GET", "/_settings/index.default_pipeline,index.final_pipeline",
+                params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}) or {}
+        users = set()
+        for index, body in ctx.state["pipeline_settings"].items():
+            if ("Index", index) in ctx.deleting:
+                continue
+            settings = (body or {}).get("settings") or {}
+            desired = ctx.manifest.get("Index", index)
+            if desired is not None:
+                wanted = index_settings.normalize(desired.spec.get("settings") or {})
+                settings = {**settings, **{k: v for k, v in wanted.items() if k in PIPELINE_SETTINGS}}
+            if name in (settings.get("index.default_pipeline"), settings.get("index.final_pipeline")):
+                users.add(index)
+        return users
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         # One request for all pipelines; 404 with {} means there are none (reference 5).

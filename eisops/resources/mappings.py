@@ -45,7 +45,7 @@ DEFAULT_PARAMETERS: dict[str, dict[str, Any]] = {
     "nested": {"enabled": True, "include_in_parent": False, "include_in_root": False},
     "flattened": {**_STORED, "depth_limit": 20, "eager_global_ordinals": False,
                   "split_queries_on_whitespace": False, "index_options": "docs"},
-    "dense_vector": {"index": True},
+    "dense_vector": {"index": True, "element_type": "float"},
 }
 
 #: Always dropped from the live side: set by Elasticsearch, never by a manifest (2.1).

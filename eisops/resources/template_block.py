@@ -113,6 +113,25 @@ def block_problems(template: Any, base: tuple) -> list[tuple[tuple, str]]:
     problems += mapping_problems(template.get("mappings"), base + ("mappings",))
     if "aliases" in template and not isinstance(template["aliases"], dict):
         problems.append((base + ("aliases",), "aliases must be a mapping of alias names to definitions"))
+    problems += alias_problems(template.get("aliases"), base + ("aliases",))
+    return problems
+
+
+def alias_problems(aliases: Any, base: tuple) -> list[tuple[tuple, str]]:
+    """Alias definitions Elasticsearch would take but not honour."""
+    problems: list[tuple[tuple, str]] = []
+    if not isinstance(aliases, dict):
+        return problems
+    for name, definition in aliases.items():
+        if not isinstance(definition, dict):
+            problems.append((base + (name,), f"the definition of alias [{name}] must be a mapping ({{}} for none)"))
+            continue
+        for key in ("routing", "index_routing", "search_routing"):
+            value = definition.get(key)
+            if value is not None and not isinstance(value, str):
+                # Elasticsearch 8.x/9.x drops a routing value that is not a JSON string without a word.
+                problems.append((base + (name, key), f"{key} of alias [{name}] must be a string (quote it: "
+                                                      f"\"{value}\"); Elasticsearch silently ignores other values"))
     return problems
 
 

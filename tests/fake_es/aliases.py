@@ -32,13 +32,19 @@ def normalize_alias(name: str, defn: object) -> dict:
     out: dict = {}
     if defn.get("filter") is not None:
         out["filter"] = defn["filter"]
-    routing = defn.get("routing")
-    index_routing = defn.get("index_routing", routing)
-    search_routing = defn.get("search_routing", routing)
+    # Alias definitions read routing only from JSON strings; ES 8.x/9.x drops a number (or
+    # any other token) without an error (seen on 9.5.2: {"routing": 1} -> {}).
+    def text(key: str):
+        value = defn.get(key)
+        return value if isinstance(value, str) else None
+
+    routing = text("routing")
+    index_routing = text("index_routing") if "index_routing" in defn else routing
+    search_routing = text("search_routing") if "search_routing" in defn else routing
     if index_routing is not None:
-        out["index_routing"] = str(index_routing)
+        out["index_routing"] = index_routing
     if search_routing is not None:
-        out["search_routing"] = str(search_routing)
+        out["search_routing"] = search_routing
     for key in ("is_write_index", "is_hidden"):
         if defn.get(key) is not None:
             out[key] = bool(defn[key])
