@@ -97,3 +97,8 @@ def test_missing_ca_cert_file():
 def test_version():
     result = run("--version")
     assert result.returncode == 0 and "eisops" in result.stdout
+
+
+def test_readme_shows_the_offline_plan():
+    readme = (GOLDEN.parent.parent / "README.md").read_text()
+    assert (GOLDEN / "offline_plan.txt").read_text() in readme
