@@ -9,20 +9,57 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+import yaml
 
 from eisops.errors import Diagnostic, ManifestError
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
-Path_ = tuple  # a path into a document: keys (str) and list indexes (int)
+
+class _CoreSchemaResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema: only true/false are booleans, only null/~ are null.
+
+    YAML 1.1 (PyYAML's default) reads ``yes``, ``no``, ``on`` and ``off`` as booleans and
+    dates as timestamps, which would silently change values sent to Elasticsearch.
+    """
+
+
+_CoreSchemaResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_CoreSchemaResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreSchemaResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+_CoreSchemaResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"))
+_CoreSchemaResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+if hasattr(yaml, "CParser"):  # libyaml, which PyYAML's wheels include: parses much faster
+
+    class _Loader(yaml.CParser, yaml.constructor.SafeConstructor, _CoreSchemaResolver):
+        def __init__(self, stream: str):
+            yaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            _CoreSchemaResolver.__init__(self)
+
+else:  # pragma: no cover - a PyYAML built without libyaml
+
+    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[no-redef]
+                  yaml.composer.Composer, yaml.constructor.SafeConstructor, _CoreSchemaResolver):
+        def __init__(self, stream: str):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            _CoreSchemaResolver.__init__(self)
 
 
 @dataclass(frozen=True)
@@ -51,53 +88,68 @@ class Document:
         return self.locations.get((), Location(self.file, 1, 1))
 
 
-def _plain(node: Any, path: tuple, file: str, locations: dict[tuple, Location]) -> Any:
-    """Turn ruamel's round-trip nodes into plain data, recording each value's place."""
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            child = path + (str(key),)
-            try:
-                line, col = node.lc.value(key)
-            except (KeyError, TypeError, AttributeError):
-                line, col = node.lc.line, node.lc.col
-            try:
-                kline, kcol = node.lc.key(key)
-            except (KeyError, TypeError, AttributeError):
-                kline, kcol = line, col
-            # Point at the key: that is where a reader looks for "this setting".
-            locations[child] = Location(file, kline + 1, kcol + 1)
-            out[str(key)] = _plain(value, child, file, locations)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for i, value in enumerate(node):
-            child = path + (i,)
-            try:
-                line, col = node.lc.item(i)
-                locations[child] = Location(file, line + 1, col + 1)
-            except (KeyError, TypeError, AttributeError, IndexError):
-                pass
-            items.append(_plain(value, child, file, locations))
-        return items
-    if isinstance(node, (_dt.datetime, _dt.date)):
-        # YAML timestamps would not survive JSON; Elasticsearch takes dates as strings.
-        return node.isoformat()
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
+class _YamlProblem(Exception):
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
+class _Builder:
+    """Plain data from composed YAML nodes, recording where each value stands."""
+
+    def __init__(self, loader: _Loader, file: str):
+        self.loader = loader
+        self.file = file
+        self.locations: dict[tuple, Location] = {}
+
+    def _place(self, mark: Any) -> Location:
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def build(self, node: yaml.Node, path: tuple = ()) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            explicit: set[str] = set()
+            merged: list[yaml.Node] = []
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    merged += value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                    continue
+                key = self.loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None and not isinstance(key_node, yaml.ScalarNode):
+                    raise _YamlProblem(key_node.start_mark, "a mapping key must be a plain value")
+                key = _key_text(key)
+                if key in explicit:
+                    raise _YamlProblem(key_node.start_mark, f"duplicate key in YAML: {key}")
+                explicit.add(key)
+                child = path + (key,)
+                self.locations[child] = self._place(key_node.start_mark)
+                out[key] = self.build(value_node, child)
+            for source in merged:  # YAML merge keys: explicit keys win
+                if not isinstance(source, yaml.MappingNode):
+                    raise _YamlProblem(source.start_mark, "a merge key (<<) takes a mapping or a list of mappings")
+                for key, value in self.build(source, path).items():
+                    out.setdefault(key, value)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                child = path + (i,)
+                self.locations[child] = self._place(item.start_mark)
+                items.append(self.build(item, child))
+            return items
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, (_dt.datetime, _dt.date)):  # an explicit !!timestamp
+            return value.isoformat()
+        if isinstance(value, bytes):
+            raise _YamlProblem(node.start_mark, "binary values are not supported")
+        return value
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "null" if key is None else str(key)
 
 
 def load_file(path: Path, display: str) -> tuple[list[Document], list[Diagnostic]]:
@@ -109,26 +161,30 @@ def load_file(path: Path, display: str) -> tuple[list[Document], list[Diagnostic
     except OSError as exc:
         return [], [Diagnostic(display, 1, 1, f"cannot read the file: {exc.strerror}")]
     documents: list[Document] = []
+    loader = _Loader(text)
     try:
-        for index, node in enumerate(_yaml().load_all(text)):
-            if node is None:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+                index += 1
                 continue  # an empty document, e.g. a trailing '---'
-            locations: dict[tuple, Location] = {}
-            start = getattr(getattr(node, "lc", None), "line", 0) or 0
-            locations[()] = Location(display, start + 1, 1)
-            data = _plain(node, (), display, locations)
-            documents.append(Document(display, index, data, locations))
-    except DuplicateKeyError as exc:
-        mark = exc.problem_mark
-        key = (exc.problem or "").strip()
-        return documents, [
-            Diagnostic(display, mark.line + 1, mark.column + 1, f"duplicate key in YAML: {key}")
-        ]
-    except MarkedYAMLError as exc:
+            builder = _Builder(loader, display)
+            builder.locations[()] = builder._place(node.start_mark)
+            data = builder.build(node)
+            documents.append(Document(display, index, data, builder.locations))
+            index += 1
+    except _YamlProblem as exc:
+        return documents, [Diagnostic(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)]
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         return documents, [Diagnostic(display, line, col, f"invalid YAML: {problem}")]
+    except yaml.YAMLError as exc:
+        return documents, [Diagnostic(display, 1, 1, f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()
     return documents, []
 
 

@@ -15,6 +15,8 @@ Ownership is marked in the index's mapping ``_meta``.
 from __future__ import annotations
 
 import copy
+import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path, version_tuple
@@ -69,6 +71,26 @@ def _chunks(names: list[str]) -> list[list[str]]:
     return chunks
 
 
+def name_expressions(names: list[str]) -> list[str]:
+    """Index expressions that cover ``names`` and fit one URL each, as few as possible.
+
+    The names themselves when they fit in one request; otherwise one wildcard per group of
+    names sharing their first word (``docs-000001``, ``docs-000002`` -> ``docs-00000*``),
+    the caller keeping only the names it asked for.
+    """
+    if len(",".join(names)) <= MAX_NAMES_LENGTH:
+        return [",".join(names)] if names else []
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        head = re.split(r"[-_.]", name, maxsplit=1)[0]
+        groups.setdefault(head, []).append(name)
+    patterns = []
+    for members in groups.values():
+        prefix = os.path.commonprefix(members)
+        patterns.append(members[0] if len(members) == 1 else f"{prefix}*")
+    return [",".join(chunk) for chunk in _chunks(patterns)]
+
+
 class IndexKind(ResourceKind):
     kind = "Index"
     noun = "index"
@@ -103,13 +125,13 @@ class IndexKind(ResourceKind):
         wanted = sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed))
         if not wanted:
             return {}
-        # 2. Settings, mappings and aliases of exactly those indices, by name (chunked only
-        #    when the names would not fit in one URL).
+        # 2. Settings, mappings and aliases of exactly those indices, by name in one request
+        #    (by wildcards of their common prefixes when the names would not fit in one URL).
         found: dict[str, Any] = {}
-        for chunk in _chunks(wanted):
-            found.update(cluster.request("GET", path(",".join(chunk)), params={
+        for expression in name_expressions(wanted):
+            found.update(cluster.request("GET", path(expression), params={
                 "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
-        return _objects(found)
+        return _objects({name: body for name, body in found.items() if name in set(wanted)})
 
     def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
         body = cluster.request("GET", path(name), params={"ignore_unavailable": True}, missing_ok=True) or {}

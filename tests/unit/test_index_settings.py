@@ -63,3 +63,14 @@ def test_update_rule(key, updatable):
 def test_nest_is_inverse_of_flatten():
     nested = {"index": {"number_of_shards": "1", "mapping": {"total_fields": {"limit": "3000"}}}}
     assert index_settings.nest(index_settings.flatten(nested)) == nested
+
+
+def test_index_names_fit_one_request():
+    from eisops.resources.index import MAX_NAMES_LENGTH, name_expressions
+    few = ["docs-000001", "docs-000002"]
+    assert name_expressions(few) == ["docs-000001,docs-000002"]
+    many = [f"docs-{i:06d}" for i in range(500)] + [f"logs-app-{i:04d}" for i in range(300)] + ["single"]
+    expressions = name_expressions(many)
+    assert expressions == ["docs-000*,logs-app-0*,single"]
+    assert all(len(e) <= MAX_NAMES_LENGTH for e in expressions)
+    assert name_expressions([]) == []

@@ -125,3 +125,14 @@ def test_index_mapping_defaults_are_not_changes(desired, live):
 def test_non_default_value_is_kept():
     desired = {"properties": {"k": {"type": "keyword", "index": False}}}
     assert mappings.without_defaults(desired) == desired
+
+
+@pytest.mark.parametrize("a, b, equal", [
+    ({"x": 1}, {"x": 1}, True),
+    ({"x": True}, {"x": 1}, False),
+    ({"x": 1}, {"x": 1.0}, False),
+    ({"x": [1, 2]}, {"x": [2, 1]}, False),
+    ({"x": {"y": None}}, {"x": {}}, False),
+])
+def test_diff_tells_json_types_apart(a, b, equal):
+    assert (diff_bodies(a, b) == ()) is equal
