@@ -121,7 +121,8 @@ class IndexTemplateKind(WholeBodyKind):
         spec = resource.spec
         refs = template_block.block_references(spec.get("template"), ("template",))
         ignored = spec.get("ignore_missing_component_templates") or []
-        for i, name in enumerate(spec.get("composed_of") or []):
+        composed = spec.get("composed_of")
+        for i, name in enumerate(composed if isinstance(composed, list) else []):
             if isinstance(name, str) and name not in ignored:
                 refs.append(Reference("ComponentTemplate", name, ("composed_of", i), "composed_of"))
         return refs

@@ -149,11 +149,16 @@ class InferenceEndpointKind(ResourceKind):
         if "task_type" in spec and spec["task_type"] != task:
             problems.append((("task_type",), f"spec.task_type [{spec['task_type']}] differs from task_type [{task}]"))
         service = spec.get("service")
-        if not isinstance(service, str) or not service:
+        if service is None:
             problems.append(((), "spec.service is required (for example elastic, jinaai, openai)"))
+        elif not isinstance(service, str) or not service:
+            problems.append((("service",), "service must be a service name such as elastic, jinaai or openai"))
         settings = spec.get("service_settings")
-        if not isinstance(settings, dict):
-            problems.append(((), "spec.service_settings is required and must be a mapping"))
+        if settings is None:
+            problems.append(((), "spec.service_settings is required"))
+            settings = {}
+        elif not isinstance(settings, dict):
+            problems.append((("service_settings",), "service_settings must be a mapping"))
             settings = {}
         for key in ("task_settings", "chunking_settings"):
             if key in spec and not isinstance(spec[key], dict):

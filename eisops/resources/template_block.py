@@ -81,9 +81,7 @@ def mapping_problems(mapping: Any, base: tuple) -> list[tuple[tuple, str]]:
         return problems
     if not isinstance(mapping, dict):
         return [(base, "mappings must be a mapping")]
-    props = mapping.get("properties")
-    if props is not None and not isinstance(props, dict):
-        problems.append((base + ("properties",), "properties must be a mapping of field names to definitions"))
+    problems += _shape_problems(mapping.get("properties"), base + ("properties",))
     for entry in mappings.walk_fields(mapping, base):
         ftype = entry.definition.get("type")
         if ftype == "semantic_text" and entry.under_nested:
@@ -92,6 +90,25 @@ def mapping_problems(mapping: Any, base: tuple) -> list[tuple[tuple, str]]:
             dims = entry.definition.get("dims")
             if dims is not None and (not isinstance(dims, int) or isinstance(dims, bool) or not 1 <= dims <= 4096):
                 problems.append((entry.path + ("dims",), "dense_vector dims must be an integer from 1 to 4096"))
+    return problems
+
+
+def _shape_problems(props: Any, where: tuple) -> list[tuple[tuple, str]]:
+    """Field definitions must be mappings, and so must their properties and fields."""
+    if props is None:
+        return []
+    if not isinstance(props, dict):
+        return [(where, f"{where[-1]} must be a mapping of field names to definitions")]
+    problems: list[tuple[tuple, str]] = []
+    for name, definition in props.items():
+        if not isinstance(definition, dict):
+            problems.append((where + (name,), f"the definition of field [{name}] must be a mapping (for example {{type: keyword}})"))
+            continue
+        if "type" in definition and not isinstance(definition["type"], str):
+            problems.append((where + (name, "type"), f"the type of field [{name}] must be a string"))
+        for key in ("properties", "fields"):
+            if key in definition:
+                problems += _shape_problems(definition[key], where + (name, key))
     return problems
 
 
