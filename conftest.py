@@ -1,7 +1,3 @@
 """Root pytest configuration: loads the fixtures of the fake and of real Elasticsearch."""
 
-import importlib.util
-
-pytest_plugins = ["tests.fake_es.fixtures"] + (
-    ["tests.real_es.fixtures"] if importlib.util.find_spec("tests.real_es.fixtures") else []
-)
+pytest_plugins = ["tests.fake_es.fixtures", "tests.real_es.fixtures"]
