@@ -100,6 +100,8 @@ class ResourceChange:
     requires: str | None = None  # the CLI flag that must be given to carry this change out
     notes: tuple[str, ...] = ()  # things the user should know that are not changes
     task_type: str | None = None
+    #: paths in ``before``/``after`` whose values are secret fingerprints: never shown
+    sensitive_paths: tuple[tuple, ...] = ()
 
     @property
     def address(self) -> str:
@@ -122,6 +124,8 @@ class ResourceChange:
             out["requires"] = self.requires
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.sensitive_paths:
+            out["sensitive_paths"] = [list(p) for p in self.sensitive_paths]
         return out
 
 

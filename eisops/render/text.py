@@ -46,12 +46,7 @@ def format_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _secret_path(path: tuple) -> bool:
-    return len(path) >= 2 and path[0] == "service_settings" and path[1] in (
-        "api_key", "access_key", "secret_key", "service_account_json", "secret_parameters", "entra_id")
-
-
-def _body_lines(value: Any, sign: str, depth: int, path: tuple = ()) -> list[str]:
+def _body_lines(value: Any, sign: str, depth: int, path: tuple = (), secret: tuple[tuple, ...] = ()) -> list[str]:
     """A whole body, one line per value, keys sorted, each line starting with ``sign``."""
     pad = INDENT * depth
     if not isinstance(value, dict):
@@ -60,18 +55,18 @@ def _body_lines(value: Any, sign: str, depth: int, path: tuple = ()) -> list[str
     width = max((len(str(k)) for k in value), default=0)
     for key in sorted(value, key=str):
         child, here, label = value[key], path + (key,), str(key).ljust(width)
-        if _secret_path(here):
+        if here in secret:
             lines.append(f"{pad}{sign} {label} = {SENSITIVE}")
         elif isinstance(child, dict) and child:
             lines.append(f"{pad}{sign} {label} = {{")
-            lines += _body_lines(child, sign, depth + 1, here)
+            lines += _body_lines(child, sign, depth + 1, here, secret)
             lines.append(f"{pad}  }}")
         elif isinstance(child, list) and any(isinstance(c, (dict, list)) for c in child):
             lines.append(f"{pad}{sign} {label} = [")
             for item in child:
                 if isinstance(item, dict) and item:
                     lines.append(f"{pad}{INDENT}{sign} {{")
-                    lines += _body_lines(item, sign, depth + 2, here)
+                    lines += _body_lines(item, sign, depth + 2, here, secret)
                     lines.append(f"{pad}{INDENT}  }},")
                 else:
                     lines.append(f"{pad}{INDENT}{sign} {format_value(item)},")
@@ -109,9 +104,9 @@ def render_change(change: ResourceChange) -> list[str]:
         lines.append(f"  # note: {note}")
     lines.append(f"  {sign} {title} {{")
     if change.action is Action.CREATE and change.after is not None:
-        lines += _body_lines(change.after, "+", 2)
+        lines += _body_lines(change.after, "+", 2, secret=change.sensitive_paths)
     elif change.action is Action.DELETE and change.before is not None:
-        lines += _body_lines(change.before, "-", 2)
+        lines += _body_lines(change.before, "-", 2, secret=change.sensitive_paths)
     else:
         for field_change in change.changes:
             lines += _change_line(field_change, 2)

@@ -18,6 +18,8 @@ applying.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 import os
 import re
 from typing import TYPE_CHECKING, Any
@@ -116,6 +118,21 @@ def with_chunking_defaults(chunking: Any, task_type: str | None) -> Any:
         return {"strategy": "sentence", **CHUNKING_DEFAULTS["sentence"]}
     strategy = chunking.get("strategy", "sentence")
     return {"strategy": strategy, **CHUNKING_DEFAULTS.get(strategy, {}), **chunking}
+
+
+def _secrets_marked(method):
+    """Marks the secret paths of the change a planning method returns, so no view shows them."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> ResourceChange | None:
+        change = method(*args, **kwargs)
+        if change is None:
+            return None
+        paths = {("service_settings", key) for body in (change.before, change.after) if isinstance(body, dict)
+                 for key in (body.get("service_settings") or {}) if key in SECRET_KEYS}
+        return dataclasses.replace(change, sensitive_paths=tuple(sorted(paths)))
+
+    return wrapper
 
 
 class InferenceEndpointKind(ResourceKind):
@@ -280,6 +297,7 @@ class InferenceEndpointKind(ResourceKind):
         return self._comparable_live(LiveObject(name, live_body, True, {"record": record}), desired)
 
     # ------------------------------------------------------------------ planning
+    @_secrets_marked
     def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
         after, request, secrets, salt = self._desired(resource, ctx, None)
         blocked = self._refusal(resource, ctx)
@@ -293,6 +311,7 @@ class InferenceEndpointKind(ResourceKind):
                                   tuple(secrets)),),
         )
 
+    @_secrets_marked
     def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
         record = live.extra.get("record")
         after, request, secrets, salt = self._desired(resource, ctx, record)
@@ -371,6 +390,7 @@ class InferenceEndpointKind(ResourceKind):
                          "embeddings of the old endpoint until they are indexed again")
         return tuple(notes)
 
+    @_secrets_marked
     def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
         usage = _dry_run_delete(ctx.cluster, live.name) if ctx.cluster else {}
         deleting = ctx.deleting

@@ -1,5 +1,7 @@
 """Inference endpoint comparison: defaults Elasticsearch fills, hidden values, secrets, update or replace."""
 
+import re
+
 import pytest
 
 from eisops.cluster import records
@@ -201,3 +203,17 @@ def test_delete_in_use_is_blocked(tmp_path):
     assert cluster.requests == [("DELETE", "/_inference/ep", {"dry_run": True})]
     ctx.deleting |= {("IngestPipeline", "p"), ("Index", "i")}
     assert KIND.plan_delete(LiveObject("ep", EIS_LIVE_92, True), ctx).action is Action.DELETE
+
+
+def test_created_endpoint_never_shows_its_secret(tmp_path, monkeypatch):
+    from eisops.render.json import render_json
+    from eisops.render.text import render_change
+    monkeypatch.setenv("JINA_API_KEY", "very-secret")
+    manifest = endpoint_manifest(tmp_path, JINA)
+    change = KIND.plan_create(manifest.resources[0], PlanContext(manifest, StubCluster(), "9.2.0"))
+    assert change.sensitive_paths == (("service_settings", "api_key"),)
+    text = "\n".join(render_change(change))
+    assert re.search(r"\+ api_key +=  ?\(sensitive value\)", text), text
+    assert "very-secret" not in text and "sha256:" not in text
+    from eisops.plan.model import Plan
+    assert "very-secret" not in render_json(Plan((change,)))
