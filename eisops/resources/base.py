@@ -188,7 +188,18 @@ class WholeBodyKind(ResourceKind):
             before=before, after=after, changes=changes, operations=(Operation("put", body),),
         )
 
+    def still_used_by(self, live: LiveObject, ctx: PlanContext) -> str | None:
+        """Who will still use the object once the plan's other changes are made, in words; None
+        when nothing does. Elasticsearch refuses to delete some objects in use."""
+        return None
+
     def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        users = self.still_used_by(live, ctx)
+        if users:
+            return ResourceChange(
+                self.kind, live.name, Action.BLOCKED,
+                f"no manifest declares it any more, but {users}; Elasticsearch refuses to delete a {self.noun} in use",
+                before=self.normalize(live.body))
         return ResourceChange(
             self.kind, live.name, Action.DELETE,
             f"eisops manages this {self.noun} and no manifest declares it any more",

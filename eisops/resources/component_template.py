@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path
 from eisops.resources import template_block
-from eisops.plan.model import Action, ResourceChange
 from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,17 +47,11 @@ class ComponentTemplateKind(WholeBodyKind):
             out["template"] = template_block.normalize_block(out["template"])
         return out
 
-    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+    def still_used_by(self, live: LiveObject, ctx: PlanContext) -> str | None:
+        # Elasticsearch: "component templates [x] cannot be removed as they are still in use by
+        # index templates [y]" (reference 4.3).
         users = sorted(self._users(live.name, ctx))
-        if users:
-            # Elasticsearch refuses: "component templates [x] cannot be removed as they are still in use
-            # by index templates [y]" (reference 4.3).
-            return ResourceChange(
-                self.kind, live.name, Action.BLOCKED,
-                f"no manifest declares it any more, but index templates {users} still use it; Elasticsearch "
-                "refuses to delete a component template in use",
-                before=self.normalize(live.body))
-        return super().plan_delete(live, ctx)
+        return f"index templates {users} still use it" if users else None
 
     def _users(self, name: str, ctx: PlanContext) -> set[str]:
         """Index templates that will still name this component template after the plan's updates."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 from eisops.cluster.connection import path
-from eisops.plan.model import Action, ResourceChange
 from eisops.resources import index_settings
 from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
 
@@ -92,17 +91,11 @@ class IngestPipelineKind(WholeBodyKind):
     def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}
 
-    def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+    def still_used_by(self, live: LiveObject, ctx: PlanContext) -> str | None:
+        # Elasticsearch (7.16+): "pipeline [x] cannot be deleted because it is the default pipeline
+        # for N index(es) including [idx]" (reference 5).
         users = sorted(self._index_users(live.name, ctx))
-        if users:
-            # Elasticsearch (7.16+) refuses: "pipeline [x] cannot be deleted because it is the default
-            # pipeline for N index(es) including [idx]" (reference 5).
-            return ResourceChange(
-                self.kind, live.name, Action.BLOCKED,
-                f"no manifest declares it any more, but it is the default or final pipeline of indices {users}; "
-                "Elasticsearch refuses to delete it",
-                before=self.normalize(live.body))
-        return super().plan_delete(live, ctx)
+        return f"it is the default or final pipeline of indices {users}" if users else None
 
     def _index_users(self, name: str, ctx: PlanContext) -> set[str]:
         """Indices that will still name this pipeline in index.default_pipeline / index.final_pipeline."""
