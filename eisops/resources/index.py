@@ -154,8 +154,10 @@ class IndexKind(ResourceKind):
         return out
 
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
-        out: dict[str, Any] = {"mappings": mappings.restrict_to_declared(live_body.get("mappings") or {},
-                                                                          desired.get("mappings") or {})}
+        # Defaults are dropped on both sides: Elasticsearch omits most of them from GET _mapping,
+        # but keeps some that were given explicitly (number coerce/ignore_malformed, 9.5.2).
+        out: dict[str, Any] = {"mappings": mappings.without_defaults(mappings.restrict_to_declared(
+            live_body.get("mappings") or {}, desired.get("mappings") or {}))}
         if "settings" in desired:
             live_settings = index_settings.normalize(live_body.get("settings") or {})
             out["settings"] = {k: live_settings[k] for k in desired["settings"] if k in live_settings}

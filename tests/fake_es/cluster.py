@@ -3,13 +3,15 @@
 What it is for: the info document (name, cluster_name, cluster_uuid,
 version.number, tagline), a single-node ``_nodes`` answer carrying
 ``nodes.<id>.version``, and cluster health (green, or yellow when an index
-wants replicas a single node cannot allocate).
+wants replicas a single node cannot allocate; 408 red ``timed_out`` for a
+missing index, which ES waits for).
 
 What it must not do: change state.
 """
 
 from __future__ import annotations
 
+from .errors import EsError
 from .index_resolution import resolve
 from .routing import Request, Router
 
@@ -58,18 +60,59 @@ def nodes(req: Request, node_id: str | None = None, metric: str | None = None) -
 
 def health(req: Request, index: str | None = None) -> tuple[int, dict]:
     s = req.state
-    names = resolve(s, index, expand_wildcards="all") if index else list(s.indices)
+    try:
+        names = resolve(s, index, expand_wildcards="all") if index else list(s.indices)
+    except EsError:
+        # ES waits (up to ``timeout``, 30s by default) for the index to appear, then answers
+        # 408 with a red, timed-out health (8.19.21, 9.5.2). The fake does not wait.
+        return 408, _health_body(s, "red", True, 0, 0)
     open_indices = [s.indices[n] for n in names if s.indices[n].state == "open"]
-    primaries = sum(int(i.settings.get("index.number_of_shards", "1")) for i in open_indices)
-    unassigned = sum(
-        int(i.settings.get("index.number_of_shards", "1")) * int(i.settings.get("index.number_of_replicas", "1"))
-        for i in open_indices
-        if i.settings.get("index.auto_expand_replicas", "false") in ("false", "")
-    )
-    return 200, {
-        "cluster_name": s.cluster_name,
+    primaries = sum(_shards(i) for i in open_indices)
+    unassigned = sum(_unassigned(i) for i in open_indices)
+    status = "yellow" if unassigned else "green"
+    # wait_for_status that is not reached answers 408 with timed_out (8.19.21, 9.5.2); the fake
+    # does not wait, its state never changes by itself.
+    wanted = req.param("wait_for_status")
+    timed_out = wanted is not None and _RANK.get(status, 2) > _RANK.get(wanted, 2)
+    body = _health_body(s, status, timed_out, primaries, unassigned)
+    if req.param("level") in ("indices", "shards"):
+        body["indices"] = {i.name: _index_health(i) for i in open_indices}
+    return (408 if timed_out else 200), body
+
+
+_RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+def _shards(index) -> int:
+    return int(index.settings.get("index.number_of_shards", "1"))
+
+
+def _unassigned(index) -> int:
+    if index.settings.get("index.auto_expand_replicas", "false") not in ("false", ""):
+        return 0
+    return _shards(index) * int(index.settings.get("index.number_of_replicas", "1"))
+
+
+def _index_health(index) -> dict:
+    unassigned = _unassigned(index)
+    return {
         "status": "yellow" if unassigned else "green",
-        "timed_out": False,
+        "number_of_shards": _shards(index),
+        "number_of_replicas": int(index.settings.get("index.number_of_replicas", "1")),
+        "active_primary_shards": _shards(index),
+        "active_shards": _shards(index),
+        "relocating_shards": 0,
+        "initializing_shards": 0,
+        "unassigned_shards": unassigned,
+        "unassigned_primary_shards": 0,
+    }
+
+
+def _health_body(s, status: str, timed_out: bool, primaries: int, unassigned: int) -> dict:
+    return {
+        "cluster_name": s.cluster_name,
+        "status": status,
+        "timed_out": timed_out,
         "number_of_nodes": 1,
         "number_of_data_nodes": 1,
         "active_primary_shards": primaries,
@@ -82,7 +125,7 @@ def health(req: Request, index: str | None = None) -> tuple[int, dict]:
         "number_of_pending_tasks": 0,
         "number_of_in_flight_fetch": 0,
         "task_max_waiting_in_queue_millis": 0,
-        "active_shards_percent_as_number": 100.0 if not unassigned else round(100.0 * primaries / (primaries + unassigned), 1),
+        "active_shards_percent_as_number": 100.0 if not unassigned else (primaries / (primaries + unassigned)) * 100,
     }
 
 

@@ -5,10 +5,15 @@ through alias write-index resolution and auto-create (templates applied),
 ``pipeline`` / ``index.default_pipeline`` / ``index.final_pipeline``
 (processors.py executes a subset), dynamic mapping of unmapped fields
 (string -> text + keyword ``ignore_above: 256``, long, float, boolean,
-object, date detection) unless ``dynamic`` is false/strict/runtime, value
-checks for mapped numeric/boolean fields, dense_vector dims set by the first
-vector, and semantic_text ``model_settings`` filled from the endpoint on the
-first document (failing when the endpoint does not exist).
+object, date detection, dotted names as objects; with ``dynamic: runtime``
+leaves become dotted runtime fields) unless ``dynamic`` is false/strict,
+value checks for mapped numeric/boolean fields (with ES's causes),
+dense_vector dims set by the first vector and enforced after, semantic_text
+``model_settings`` filled from the endpoint on the first document (failing
+when the endpoint does not exist), ``forced_refresh`` on ``refresh=true``,
+delete tombstones that keep counting versions, and a bulk request refused as
+a whole when an action has no index (8.19.21, 9.5.2). Parser positions in
+errors are always ``[1:2]`` (ES reports the failing token's offset).
 
 Documents are visible immediately (no refresh emulation). Search supports
 ``match_all``, ``term``/``terms``, ``match``, ``ids`` and ``bool.filter/must``
@@ -58,12 +63,13 @@ def _dynamic_leaf(value, root: dict) -> dict | None:
     return None
 
 
-def _parse_failure(path: str, ftype: str, value, doc_id: str) -> EsError:
+def _parse_failure(path: str, ftype: str, value, doc_id: str, cause: EsError | None = None) -> EsError:
+    # The fake reports no real parser position ("[1:2]"); ES gives the token's offset.
     return EsError(
         "document_parsing_exception",
         f"[1:2] failed to parse field [{path}] of type [{ftype}] in document with id '{doc_id}'. "
         f"Preview of field's value: '{value}'",
-        400,
+        400, cause,
     )
 
 
@@ -82,9 +88,10 @@ def _check_value(path: str, defn: dict, value, doc_id: str) -> None:
                     raise ValueError
             except (TypeError, ValueError):
                 if not defn.get("ignore_malformed"):
-                    raise _parse_failure(path, ftype, v, doc_id) from None
+                    raise _parse_failure(path, ftype, v, doc_id, illegal_argument(f'For input string: "{v}"')) from None
         elif ftype == "boolean" and v not in (True, False, "true", "false", ""):
-            raise _parse_failure(path, ftype, v, doc_id)
+            raise _parse_failure(path, ftype, v, doc_id, illegal_argument(
+                f"Failed to parse value [{v}] as only [true] or [false] are allowed."))
 
 
 def map_document(state, index, source: dict, doc_id: str) -> dict:
@@ -110,9 +117,13 @@ def map_document(state, index, source: dict, doc_id: str) -> dict:
                     continue
                 sample = value[0] if isinstance(value, list) and value else value
                 if isinstance(sample, dict):
-                    if dynamic == "runtime":
-                        continue
                     defn = {"properties": {}}
+                    if dynamic == "runtime":
+                        # Objects are not mapped; their leaves become dotted runtime fields (8.19.21, 9.5.2).
+                        for child in value if isinstance(value, list) else [value]:
+                            if isinstance(child, dict):
+                                walk(child, defn, path + ".", dynamic, path)
+                        continue
                     props[key] = defn
                 else:
                     leaf = _dynamic_leaf(sample, mapping)
@@ -138,15 +149,53 @@ def map_document(state, index, source: dict, doc_id: str) -> dict:
                 _fill_semantic_text(state, path, defn)
             elif defn.get("type") == "dense_vector" and defn.get("dims") is None and isinstance(value, list):
                 defn["dims"] = len(value)
-                if defn.get("index", True):
-                    defn["index_options"] = default_index_options(len(value), defn.get("element_type", "float"), state.version)
+                if defn.get("index", True) and "index_options" not in defn:
+                    default = default_index_options(len(value), defn.get("element_type", "float"), state.version)
+                    if default is not None:
+                        defn["index_options"] = default
+            elif defn.get("type") == "dense_vector" and isinstance(value, list) and len(value) != defn.get("dims"):
+                message = (f"The [dense_vector] field [{path}] in doc [document with id '{doc_id}'] has a different "
+                           f"number of dimensions [{len(value)}] than defined in the mapping [{defn.get('dims')}]")
+                raise EsError("document_parsing_exception", f"[1:2] failed to parse: {message}", 400,
+                              illegal_argument(message))
             else:
                 _check_value(path, defn, value, doc_id)
             _copy_to(state, mapping, defn, value)
 
-    walk(source, mapping, "", root_dynamic, "_doc")
-    _sort(mapping)
+    walk(_expand_dotted(source), mapping, "", root_dynamic, "_doc")
+    for child in (mapping.get("properties") or {}).values():
+        _sort(child)
+    if "properties" in mapping:
+        if mapping["properties"]:
+            mapping["properties"] = dict(sorted(mapping["properties"].items()))
+        else:
+            del mapping["properties"]
     return mapping
+
+
+def _expand_dotted(obj):
+    """``{"a.b": 1}`` is mapped like ``{"a": {"b": 1}}`` (8.19.21, 9.5.2)."""
+    if isinstance(obj, list):
+        return [_expand_dotted(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out: dict = {}
+    for key, value in obj.items():
+        value = _expand_dotted(value)
+        parts = key.split(".") if "." in key and key.strip(".") and "" not in key.split(".") else [key]
+        node = out
+        for part in parts[:-1]:
+            nxt = node.get(part)
+            if not isinstance(nxt, dict):
+                nxt = {}
+                node[part] = nxt
+            node = nxt
+        last = parts[-1]
+        if isinstance(node.get(last), dict) and isinstance(value, dict):
+            node[last].update(value)
+        else:
+            node[last] = value
+    return out
 
 
 def _field_at(mapping: dict, dotted: str) -> dict | None:
@@ -235,13 +284,17 @@ def _pipelines(state, index, source: dict, doc_id: str, pipeline_param: str | No
 def write_document(state, index_name: str, doc_id: str | None, source: dict, op_type: str = "index",
                    pipeline: str | None = None, if_seq_no: int | None = None, require_alias: bool = False) -> tuple[int, dict]:
     if not isinstance(source, dict):
-        raise illegal_argument("The document source must be an object")
+        raise EsError("document_parsing_exception", "[1:1] failed to parse: root value must be an object", 400)
     if require_alias and not state.is_alias(index_name):
         raise EsError(
             "index_not_found_exception",
             f"no such index [{index_name}] and [require_alias] request flag is [true] and [{index_name}] is not an alias",
-            404, **{"resource.type": "index_expression", "resource.id": index_name, "index_uuid": "_na_", "index": index_name},
+            404, **{"index_uuid": "_na_", "index": index_name},
         )
+    if pipeline and pipeline != "_none" and pipeline not in state.pipelines and write_index(state, index_name) is None:
+        # A missing pipeline fails the request before the index would be auto-created (8.19.21, 9.5.2).
+        raise illegal_argument(f"pipeline with id [{pipeline}] does not exist")
+    created = write_index(state, index_name) is None
     index = _target(state, index_name)
     doc_id = doc_id or new_uuid()
     existing = index.docs.get(doc_id)
@@ -259,13 +312,20 @@ def write_document(state, index_name: str, doc_id: str | None, source: dict, op_
             f"[{doc_id}]: version conflict, document already exists (current version [{existing['_version']}])",
             409, index_uuid=index.uuid, shard="0", index=index.name,
         )
-    source = _pipelines(state, index, copy.deepcopy(source), doc_id, pipeline)
+    try:
+        source = _pipelines(state, index, copy.deepcopy(source), doc_id, pipeline)
+    except EsError:
+        # Ingest runs before an index is auto-created: a failing pipeline leaves no index
+        # behind (8.19.21, 9.5.2).
+        if created:
+            state.indices.pop(index.name, None)
+        raise
     if source is None:
         return 200, {"_index": index.name, "_id": doc_id, "_version": -3, "result": "noop",
                      "_shards": {"total": 0, "successful": 0, "failed": 0}}
     index.mappings = map_document(state, index, source, doc_id)
     index.seq_no += 1
-    version = existing["_version"] + 1 if existing else 1
+    version = existing["_version"] + 1 if existing else index.tombstones.pop(doc_id, 0) + 1
     index.docs[doc_id] = {"_source": source, "_version": version, "_seq_no": index.seq_no}
     result = "updated" if existing else "created"
     return (200 if existing else 201), {
@@ -282,17 +342,25 @@ def _seq_no_param(req: Request) -> int | None:
     return int(req.query["if_seq_no"])
 
 
+def _refreshed(req: Request, result: tuple[int, dict]) -> tuple[int, dict]:
+    """``refresh=true`` adds ``"forced_refresh": true`` to a single-document write (8.19.21, 9.5.2)."""
+    status, body = result
+    if req.param("refresh") in ("", "true") and body.get("result") != "noop":
+        body["forced_refresh"] = True
+    return status, body
+
+
 def index_doc(req: Request, index: str, doc_id: str | None = None) -> tuple[int, dict]:
     op_type = req.param("op_type", "index")
     if op_type not in ("index", "create"):
         raise illegal_argument(f"opType must be 'create' or 'index', found: [{op_type}]")
-    return write_document(req.state, index, doc_id, req.json(), op_type, req.param("pipeline"),
-                          _seq_no_param(req), req.param_bool("require_alias"))
+    return _refreshed(req, write_document(req.state, index, doc_id, req.json(), op_type, req.param("pipeline"),
+                                          _seq_no_param(req), req.param_bool("require_alias")))
 
 
 def create_doc(req: Request, index: str, doc_id: str) -> tuple[int, dict]:
-    return write_document(req.state, index, doc_id, req.json(), "create", req.param("pipeline"),
-                          None, req.param_bool("require_alias"))
+    return _refreshed(req, write_document(req.state, index, doc_id, req.json(), "create", req.param("pipeline"),
+                                          None, req.param_bool("require_alias")))
 
 
 def _read_index(state, name: str):
@@ -318,14 +386,16 @@ def delete_document(state, index_name: str, doc_id: str) -> tuple[int, dict]:
     idx = _read_index(state, index_name)
     doc = idx.docs.pop(doc_id, None)
     idx.seq_no += 1
-    body = {"_index": idx.name, "_id": doc_id, "_version": (doc["_version"] + 1) if doc else 1,
+    version = (doc["_version"] if doc else idx.tombstones.get(doc_id, 0)) + 1
+    idx.tombstones[doc_id] = version
+    body = {"_index": idx.name, "_id": doc_id, "_version": version,
             "result": "deleted" if doc else "not_found", "_shards": dict(SHARDS),
             "_seq_no": idx.seq_no, "_primary_term": 1}
     return (200 if doc else 404), body
 
 
 def delete_doc(req: Request, index: str, doc_id: str) -> tuple[int, dict]:
-    return delete_document(req.state, index, doc_id)
+    return _refreshed(req, delete_document(req.state, index, doc_id))
 
 
 # -------------------------------------------------------------------- bulk
@@ -333,6 +403,20 @@ def bulk(req: Request, index: str | None = None) -> tuple[int, dict]:
     state = req.state
     started = time.time()
     lines = req.ndjson_lines()
+    missing = 0
+    j = 0
+    while j < len(lines):  # BulkRequest.validate: every action needs an index (8.19.21, 9.5.2)
+        entry = lines[j]
+        if isinstance(entry, dict) and len(entry) == 1:
+            action, meta = next(iter(entry.items()))
+            if isinstance(meta, dict) and meta.get("_index", index) is None:
+                missing += 1
+            j += 1 if action == "delete" else 2
+        else:
+            j += 1
+    if missing:
+        raise EsError("action_request_validation_exception",
+                      "Validation Failed: " + "".join(f"{n}: index is missing;" for n in range(1, missing + 1)), 400)
     items = []
     errors = False
     i = 0
@@ -439,28 +523,32 @@ def _hits(req: Request, index: str | None) -> tuple[list, dict]:
         for doc_id, doc in idx.docs.items():
             if _matches(query, doc["_source"], doc_id):
                 hits.append((n, doc_id, doc))
-    return hits, body
+    return hits, body, names
 
 
 def search(req: Request, index: str | None = None) -> tuple[int, dict]:
     started = time.time()
-    hits, body = _hits(req, index)
+    hits, body, names = _hits(req, index)
     size = int(req.param("size", body.get("size", 10)))
     offset = int(req.param("from", body.get("from", 0)))
     shown = hits[offset:offset + size]
+    body_out: dict = {"took": int((time.time() - started) * 1000), "timed_out": False}
+    if req.param_bool("rest_total_hits_as_int") and size == 0:
+        body_out["terminated_early"] = False  # 8.19.21, 9.5.2
     return 200, {
-        "took": int((time.time() - started) * 1000), "timed_out": False,
+        **body_out,
         "_shards": {"total": max(1, len({h[0] for h in hits})), "successful": max(1, len({h[0] for h in hits})), "skipped": 0, "failed": 0},
         "hits": {
             "total": len(hits) if req.param_bool("rest_total_hits_as_int") else {"value": len(hits), "relation": "eq"},
-            "max_score": 1.0 if shown else None,
+            # No shard searched at all (a wildcard matching nothing): 0.0 rather than null (8.19.21, 9.5.2).
+            "max_score": 1.0 if shown else (None if names else 0.0),
             "hits": [{"_index": n, "_id": i, "_score": 1.0, "_source": copy.deepcopy(d["_source"])} for n, i, d in shown],
         },
     }
 
 
 def count(req: Request, index: str | None = None) -> tuple[int, dict]:
-    hits, _ = _hits(req, index)
+    hits, _, _names = _hits(req, index)
     return 200, {"count": len(hits), "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}}
 
 

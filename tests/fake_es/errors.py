@@ -8,6 +8,17 @@ whose body is not an error envelope (routing errors with a plain string
 ``error``, the ``{}`` 404 of GET _ingest/pipeline, ...). Also the Java
 ``toString`` formatting ES uses inside messages (``[a, b]``, ``{k=v}``).
 
+``root_cause`` follows ES's ``ElasticsearchException.guessRootCauses``: a
+plain Java exception at the top (``illegal_argument_exception``,
+``illegal_state_exception``, ... — see ``JAVA_EXCEPTIONS``) is its own root
+cause whatever it wraps; an ElasticsearchException descends through causes
+that are ElasticsearchExceptions too and stops above the first Java one
+(seen on 8.19.21 and 9.5.2: ``mapper_parsing_exception`` "Failed to parse
+mapping: X" caused by an ``illegal_argument_exception`` X has itself as root
+cause; caused by a ``mapper_parsing_exception`` X, the inner one).
+``suppressed`` errors (ES lists e.g. the second unknown setting there) are
+rendered after the cause.
+
 What it must not do: decide *when* an error happens (that is each API
 module's job) or invent error types that ES does not have.
 """
@@ -34,6 +45,14 @@ def java_str(value: Any) -> str:
     return str(value)
 
 
+# Exception names ES renders for plain Java (non-Elasticsearch) exceptions.
+JAVA_EXCEPTIONS = frozenset({
+    "illegal_argument_exception", "illegal_state_exception", "number_format_exception",
+    "null_pointer_exception", "unsupported_operation_exception", "array_index_out_of_bounds_exception",
+    "class_cast_exception", "arithmetic_exception", "date_time_parse_exception",
+})
+
+
 class EsError(Exception):
     """An ElasticsearchException: type, reason, HTTP status, metadata, cause."""
 
@@ -51,17 +70,26 @@ class EsError(Exception):
         self.status = status
         self.caused_by = caused_by
         self.metadata = metadata
+        self.suppressed: list[EsError] = []
+
+    @property
+    def is_java(self) -> bool:
+        return self.type in JAVA_EXCEPTIONS
 
     def _fragment(self, with_cause: bool = True) -> dict:
         out: dict = {"type": self.type, "reason": self.reason}
         out.update(self.metadata)
         if with_cause and self.caused_by is not None:
             out["caused_by"] = self.caused_by._fragment()
+        if with_cause and self.suppressed:
+            out["suppressed"] = [s._fragment() for s in self.suppressed]
         return out
 
     def root_cause(self) -> "EsError":
         err = self
-        while err.caused_by is not None:
+        if err.is_java:
+            return err
+        while err.caused_by is not None and not err.caused_by.is_java:
             err = err.caused_by
         return err
 
@@ -84,6 +112,16 @@ class RawResponse(Exception):
 # ---------------------------------------------------------------- factories
 def illegal_argument(reason: str, caused_by: EsError | None = None, **meta: Any) -> EsError:
     return EsError("illegal_argument_exception", reason, 400, caused_by, **meta)
+
+
+def illegal_state(reason: str, caused_by: EsError | None = None) -> EsError:
+    # IllegalStateException is not mapped to a status: ES answers 500.
+    return EsError("illegal_state_exception", reason, 500, caused_by)
+
+
+def number_format(text: str) -> EsError:
+    """java.lang.NumberFormatException as thrown by Integer/Long.parseX."""
+    return EsError("number_format_exception", f'For input string: "{text}"', 400)
 
 
 def status_exception(reason: str, status: int = 400) -> EsError:
@@ -149,8 +187,8 @@ def parse_exception(
     return EsError("parse_exception", reason, 400, **meta)
 
 
-def x_content_parse(reason: str) -> EsError:
-    return EsError("x_content_parse_exception", reason, 400)
+def x_content_parse(reason: str, caused_by: EsError | None = None) -> EsError:
+    return EsError("x_content_parse_exception", reason, 400, caused_by)
 
 
 def invalid_index_template(name: str, cause: str) -> EsError:

@@ -4,9 +4,11 @@ What it is for: ES's index/alias name rules (MetadataCreateIndexService
 messages) and the IndexNameExpressionResolver behaviour the fake needs:
 comma lists, ``_all``/``*``, wildcards over index and alias names,
 ``-exclusions``, ``expand_wildcards`` (open/closed/hidden/all/none; a
-pattern starting with ``.`` also matches hidden dot-indices),
-``ignore_unavailable`` and ``allow_no_indices``, and write-index resolution
-of aliases.
+pattern starting with ``.`` also matches hidden dot-indices; an unknown value
+is refused; without open or closed a wildcard is looked up as a plain name
+and is missing), ``ignore_unavailable`` and ``allow_no_indices``, a missing
+name starting with ``_`` reported as an invalid index name, and write-index
+resolution of aliases (8.19.21, 9.5.2).
 
 What it must not do: create or modify indices.
 """
@@ -17,9 +19,9 @@ import fnmatch
 
 from .errors import EsError, illegal_argument, index_not_found, invalid_index_name, resource_already_exists
 
-# Strings.INVALID_FILENAME_CHARS as ES prints it.
+# Strings.INVALID_FILENAME_CHARS as ES prints it (8.19.21, 9.5.2).
 INVALID_CHARS = (" ", '"', "*", "\\", "<", "|", ",", ">", "/", "?")
-INVALID_CHARS_TEXT = '[ , ", *, \\, <, |, ,, >, /, ?]'
+INVALID_CHARS_TEXT = "[' ','\"','*',',','/','<','>','?','\\','|']"
 MAX_NAME_BYTES = 255
 
 
@@ -57,22 +59,30 @@ def validate_new_index_name(state, name: str) -> None:
 
 
 def validate_alias_name(state, alias: str, index: str | None = None) -> None:
+    """AliasValidator: the index-name character rules but not lower case (an upper-case
+    alias is accepted), "Invalid alias name [x]: ..." without metadata (8.19.21, 9.5.2)."""
     problem = name_problem(alias) if alias else "must not be empty"
-    if problem is None and alias.lower() != alias:
-        problem = "must be lowercase"
     if problem:
-        raise EsError("invalid_alias_name_exception", f"Invalid alias name [{alias}], {problem}", 400,
-                      index_uuid="_na_", index=alias)
+        raise EsError("invalid_alias_name_exception", f"Invalid alias name [{alias}]: {problem}", 400)
     if alias in state.indices:
+        # ES|QL views are named from 9.4 (9.4.3), datasets too from 9.5 (9.5.2); not before (9.3.8).
+        if state.version.at_least("9.5"):
+            what = "an index, data stream, ESQL view, or ESQL dataset"
+        elif state.version.at_least("9.4"):
+            what = "an index, data stream, or ESQL view"
+        else:
+            what = "an index or data stream"
         raise EsError(
             "invalid_alias_name_exception",
-            f"Invalid alias name [{alias}]: an index or data stream exists with the same name as the alias",
-            400, index_uuid="_na_", index=alias,
+            f"Invalid alias name [{alias}]: {what} exists with the same name as the alias", 400,
         )
 
 
 def _expand_states(expand: str | None) -> set[str]:
     values = set((expand or "open").split(","))
+    for value in values:
+        if value not in ("open", "closed", "hidden", "all", "none"):
+            raise illegal_argument(f"No valid expand wildcard value [{value}]")
     if "all" in values:
         return {"open", "closed", "hidden"}
     if "none" in values:
@@ -109,6 +119,12 @@ def resolve(
             pattern = part[1:]
             result = [n for n in result if not fnmatch.fnmatchcase(n, pattern)]
             continue
+        if (part in ("_all", "*") or "*" in part) and not states & {"open", "closed"}:
+            # Without open or closed, wildcards are not expanded: the expression is looked up
+            # as a name and is missing (8.19.21, 9.5.2: "no such index [dt-*]").
+            if ignore_unavailable:
+                continue
+            raise index_not_found(part)
         if part in ("_all", "*") or "*" in part:
             seen_wildcard = True
             pattern = "*" if part == "_all" else part
@@ -131,6 +147,8 @@ def resolve(
         else:
             if ignore_unavailable:
                 continue
+            if part.startswith("_"):
+                raise invalid_index_name(part, "must not start with '_'.")
             raise index_not_found(part)
         result += [n for n in names if n not in result]
     if not result and not allow_no_indices:

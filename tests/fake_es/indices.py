@@ -6,9 +6,12 @@ order, then the template, then the body), settings normalised and completed
 with what ES adds (uuid, creation_date, provided_name, version.created,
 _tier_preference, shard/replica defaults), mappings through the mapping
 engine; GET shapes (incl. ``flat_settings``, minimal ``include_defaults``,
+``_mapping/field/{fields}``,
 wildcards, ``expand_wildcards``, hidden indices); PUT _mapping merges and
-PUT _settings with dynamic/static/final/private rules, ``null`` resets and
-``reopen``; delete refusing wildcards (action.destructive_requires_name).
+PUT _settings with dynamic/static/final/private rules (version-specific
+messages), ``null`` resets (number_of_replicas back to "1") and ``reopen``;
+close marking ``index.verified_before_close``; delete refusing wildcards
+(action.destructive_requires_name).
 
 What it must not do: index documents (documents.py) or manage aliases
 beyond those given at creation (aliases.py).
@@ -24,7 +27,7 @@ from .aliases import check_single_write_index, normalize_alias
 from .errors import EsError, illegal_argument, index_not_found, parse_exception
 from .index_resolution import resolve, validate_alias_name, validate_new_index_name
 from .mapping_merge import compose, merge_update
-from .mappings import parse_root, wrap_parse_failure
+from .mappings import check_alias_paths, check_total_fields, parse_root, wrap_parse_failure
 from .routing import Request, Router, acknowledged
 from .state import IndexMetadata, new_uuid
 from .templates import composite, find_template
@@ -59,8 +62,14 @@ def create_index(state, name: str, body: dict | None) -> IndexMetadata:
     for key in body:
         if key not in CREATE_KEYS:
             raise parse_exception(f"unknown key [{key}] for create index")
+        if not isinstance(body[key], dict):
+            raise parse_exception(f"key [{key}] must be an object")
+    mappings_body = body.get("mappings")
+    if isinstance(mappings_body, dict) and list(mappings_body) == ["_doc"]:
+        suffix = "" if state.version.major >= 9 else " unless include_type_name is set to true"
+        raise illegal_argument(f"The mapping definition cannot be nested under a type [_doc]{suffix}.")
     request_settings = index_settings.normalize(index_settings.unwrap(body.get("settings")))
-    index_settings.validate_for_create(request_settings)
+    index_settings.validate_for_create(request_settings, state.version)
     hidden = request_settings.get("index.hidden") == "true"
     template = find_template(state, name, hidden)
     flat: dict = {}
@@ -75,22 +84,27 @@ def create_index(state, name: str, body: dict | None) -> IndexMetadata:
             )
         flat, mappings, aliases = composite(state, tbody)
     flat.update({k: v for k, v in request_settings.items() if v is not None})
-    index_settings.validate_for_create(flat)
+    index_settings.validate_for_create(flat, state.version)
     if body.get("mappings") is not None:
         mappings.append(body["mappings"])
     try:
         parsed = parse_root(compose(mappings), state.mapping_context())
     except EsError as err:
-        raise wrap_parse_failure(err) if err.type == "mapper_parsing_exception" else err from None
+        raise wrap_parse_failure(err) from None
+    check_total_fields(parsed, flat)
+    check_alias_paths(parsed)
+    # Template alias names may use {index}; request aliases are taken literally (8.19.21, 9.5.2).
+    aliases = {a.replace("{index}", name): d for a, d in aliases.items()}
     for alias, defn in (body.get("aliases") or {}).items():
-        aliases[alias] = normalize_alias(alias, defn)
+        aliases[alias] = normalize_alias(alias, defn, source="create", version=state.version)
     for alias in aliases:
-        validate_alias_name(state, alias)
         if alias == name:
-            raise EsError("invalid_alias_name_exception", f"Invalid alias name [{alias}]: an index or data stream exists with the same name as the alias", 400, index_uuid="_na_", index=alias)
+            raise illegal_argument(f"alias name [{alias}] self-conflicts with index name")
+        validate_alias_name(state, alias)
     uuid = new_uuid()
     flat.setdefault("index.number_of_shards", "1")
     flat.setdefault("index.number_of_replicas", "1")
+    _auto_expand(flat)
     flat.setdefault("index.routing.allocation.include._tier_preference", "data_content")
     flat["index.uuid"] = uuid
     flat["index.creation_date"] = str(state.now_ms())
@@ -104,6 +118,22 @@ def create_index(state, name: str, body: dict | None) -> IndexMetadata:
     check_single_write_index(trial)
     state.indices[name] = index
     return index
+
+
+def _auto_expand(flat: dict) -> None:
+    """index.auto_expand_replicas ("0-1", "1-all", ...) sets number_of_replicas for the one
+    data node the fake has: as many as possible (0), but at least the lower bound (8.19.21, 9.5.2)."""
+    value = flat.get("index.auto_expand_replicas")
+    if not value or value == "false" or "-" not in value:
+        return
+    low, _, high = value.partition("-")
+    try:
+        replicas = max(int(low), 0)
+        if high != "all":
+            replicas = min(replicas, int(high))
+    except ValueError:
+        return
+    flat["index.number_of_replicas"] = str(replicas)
 
 
 def create(req: Request, index: str) -> tuple[int, dict]:
@@ -140,17 +170,42 @@ def get(req: Request, index: str) -> tuple[int, dict]:
 
 
 def exists(req: Request, index: str) -> tuple[int, None]:
+    """HEAD /{index}: 200 unless resolving fails, so a wildcard matching nothing is 200 (8.19.21, 9.5.2)."""
     try:
-        names = resolve(req.state, index, **_index_options(req))
+        resolve(req.state, index, **_index_options(req))
     except EsError:
         return 404, None
-    return (200 if names else 404), None
+    return 200, None
 
 
 def get_mapping(req: Request, index: str | None = None) -> tuple[int, dict]:
     state = req.state
     names = resolve(state, index, **_index_options(req))
     return 200, {n: {"mappings": copy.deepcopy(state.indices[n].mappings)} for n in names}
+
+
+def _field_mappings(mapping: dict, patterns: list[str]) -> dict:
+    """GET _mapping/field: each matching field (full dotted path, multi-fields too) as
+    ``{"full_name": path, "mapping": {leaf_name: definition}}`` (8.19.21, 9.5.2)."""
+    out: dict = {}
+
+    def walk(props: dict, prefix: str) -> None:
+        for name, defn in props.items():
+            path = prefix + name
+            if any(fnmatch.fnmatchcase(path, p) for p in patterns):
+                out[path] = {"full_name": path, "mapping": {name: copy.deepcopy(defn)}}
+            walk(defn.get("properties") or {}, path + ".")
+            walk(defn.get("fields") or {}, path + ".")
+
+    walk(mapping.get("properties") or {}, "")
+    return out
+
+
+def get_field_mapping(req: Request, fields: str, index: str | None = None) -> tuple[int, dict]:
+    state = req.state
+    names = resolve(state, index, **_index_options(req))
+    patterns = fields.split(",")
+    return 200, {n: {"mappings": _field_mappings(state.indices[n].mappings, patterns)} for n in names}
 
 
 def get_settings(req: Request, index: str | None = None, name: str | None = None) -> tuple[int, dict]:
@@ -176,8 +231,27 @@ def put_mapping(req: Request, index: str) -> tuple[int, dict]:
     ctx = state.mapping_context()
     updated = {n: merge_update(state.indices[n].mappings, body, ctx, state.endpoint_model_settings) for n in names}
     for n, mapping in updated.items():
+        check_total_fields(mapping, state.indices[n].settings)
+        check_alias_paths(mapping)
+    for n, mapping in updated.items():
         state.indices[n].mappings = mapping
     return acknowledged()
+
+
+def _static_message(state, static: list[str], open_indices: list) -> str:
+    keys = f"[[{', '.join(static)}]]"
+    where = f"for open indices [{', '.join(f'[{i.name}/{i.uuid}]' for i in open_indices)}]"
+    if not state.version.at_least("9.4"):  # 8.19.21 - 9.3.8 wording
+        return (f"Can't update non dynamic settings {keys} {where} unless the `reopen` query parameter is set to "
+                "true. Alternatively, close the indices, apply the settings changes, and reopen the indices")
+    reindex = ("See https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex")
+    final = [k for k in static if index_settings.is_final(k)]
+    if final:  # 9.4.3 / 9.5.2 wording for settings that can never change
+        return (f"Can't update non dynamic setting(s) {keys} {where}. The setting(s) [[{', '.join(final)}]] cannot "
+                "be modified on an index once it is created. You will need to create a new index with the desired "
+                f"setting(s) and reindex your data. {reindex}")
+    return (f"Can't update non dynamic setting(s) {keys} {where}. You can either resubmit the update with "
+            f"`?reopen=true`, or create a new index with the desired setting(s) and reindex your data. {reindex}")
 
 
 def put_settings(req: Request, index: str | None = None) -> tuple[int, dict]:
@@ -186,29 +260,31 @@ def put_settings(req: Request, index: str | None = None) -> tuple[int, dict]:
     flat = index_settings.normalize(index_settings.unwrap(body))
     if not flat:
         raise EsError("action_request_validation_exception", "Validation Failed: 1: no settings to update;", 400)
-    index_settings.validate_for_update({k: v for k, v in flat.items()})
-    names = resolve(state, index, **_index_options(req))
+    index_settings.validate_for_update({k: v for k, v in flat.items()}, state.version)
+    # Update settings does not allow a wildcard that matches nothing (8.19.21, 9.5.2).
+    names = resolve(state, index, **{**_index_options(req), "allow_no_indices": req.param_bool("allow_no_indices", False)})
     reopen = req.param_bool("reopen")
     preserve = req.param_bool("preserve_existing")
     static = sorted(k for k in flat if not index_settings.is_dynamic(k))
     open_indices = [state.indices[n] for n in names if state.indices[n].state == "open"]
     if static and open_indices and not reopen:
-        raise illegal_argument(
-            f"Can't update non dynamic settings [[{', '.join(static)}]] for open indices "
-            f"[{', '.join(f'[{i.name}/{i.uuid}]' for i in open_indices)}]"
-        )
+        raise illegal_argument(_static_message(state, static, open_indices))
     for key in static:
         if index_settings.is_final(key):
-            raise illegal_argument(f"final index setting [{key}], not updateable")
+            target = names[0] if names else "index"
+            raise illegal_argument(f"final {target} setting [{key}], not updateable")
     for n in names:
         current = state.indices[n].settings
         for key, value in flat.items():
             if preserve and key in current:
                 continue
-            if value is None:
+            if value is None and key == "index.number_of_replicas":
+                current[key] = "1"  # reset to its default, which an index always lists (8.19.21, 9.5.2)
+            elif value is None:
                 current.pop(key, None)
             else:
                 current[key] = value
+        _auto_expand(current)
     return acknowledged()
 
 
@@ -217,9 +293,15 @@ def close(req: Request, index: str) -> tuple[int, dict]:
     names = resolve(state, index, **_index_options(req))
     if any(p == "_all" or "*" in p for p in index.split(",")):
         raise illegal_argument("Wildcard expressions or all indices are not allowed")
-    for n in names:
+    # Closing marks the index index.verified_before_close=true; indices that are already
+    # closed are left out of "indices", and when nothing was closed shards_acknowledged is
+    # false (8.19.21, 9.5.2).
+    closing = [n for n in names if state.indices[n].state != "close"]
+    for n in closing:
         state.indices[n].state = "close"
-    return 200, {"acknowledged": True, "shards_acknowledged": True, "indices": {n: {"closed": True} for n in names}}
+        state.indices[n].settings["index.verified_before_close"] = "true"
+    return 200, {"acknowledged": True, "shards_acknowledged": bool(closing),
+                 "indices": {n: {"closed": True} for n in closing}}
 
 
 def open_(req: Request, index: str) -> tuple[int, dict]:
@@ -227,6 +309,7 @@ def open_(req: Request, index: str) -> tuple[int, dict]:
     names = resolve(state, index, **_index_options(req, "closed"))
     for n in names:
         state.indices[n].state = "open"
+        state.indices[n].settings.pop("index.verified_before_close", None)
     return 200, {"acknowledged": True, "shards_acknowledged": True}
 
 
@@ -267,6 +350,8 @@ def register(router: Router) -> None:
     router.add("DELETE", "/{index}", delete, opts + ("timeout", "master_timeout"))
     router.add("GET", "/_mapping", get_mapping, opts + ("local", "master_timeout"))
     router.add("GET", "/{index}/_mapping", get_mapping, opts + ("local", "master_timeout"))
+    router.add("GET", "/_mapping/field/{fields}", get_field_mapping, opts + ("local", "include_defaults"))
+    router.add("GET", "/{index}/_mapping/field/{fields}", get_field_mapping, opts + ("local", "include_defaults"))
     router.add(("PUT", "POST"), "/{index}/_mapping", put_mapping, opts + ("timeout", "master_timeout"))
     router.add("GET", "/_settings", get_settings, get_params)
     router.add("GET", "/{index}/_settings", get_settings, get_params)

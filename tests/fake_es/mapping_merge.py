@@ -10,8 +10,9 @@ What it is for:
   rules (reference 2.3/2.4).
 * ``compose`` — ES's INDEX_TEMPLATE merge of raw mappings (component
   templates, then the index template, then the create-index request): a later
-  field definition replaces an earlier one, objects merge, object vs. field is
-  an error.
+  field definition replaces an earlier one (also an object by a field and a
+  field by an object), objects merge their properties and take the later
+  type (object/nested) and parameters.
 
 What it must not do: validate individual field definitions (mappings.py does).
 """
@@ -21,10 +22,11 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from .errors import illegal_argument, java_str
+from .errors import EsError, illegal_argument, java_str
 from .mapping_types import ANY, TYPES
 from .mappings import (
-    MappingContext, expand_dots, is_object, parse_root, parse_runtime, unwrap_type,
+    MappingContext, default_index_options, expand_dots, full_index_options, is_object, parse_root, parse_runtime,
+    unwrap_type,
 )
 
 # index_options.type upgrade order for dense_vector (9.1+; 9.0 lacks the bbq steps).
@@ -46,17 +48,18 @@ def _compose_props(base: dict, over: dict, prefix: str) -> dict:
             continue
         old_obj, new_obj = is_object(old), is_object(defn)
         if old_obj and new_obj:
-            if old.get("type", "object") != defn.get("type", "object"):
-                raise illegal_argument(f"can't merge a non-nested mapping [{path}] with a nested mapping")
-            merged = {**old, **{k: v for k, v in defn.items() if k != "properties"}}
+            # Objects merge their properties; the later definition's type (object/nested) and
+            # parameters win (8.19.21, 9.5.2).
+            merged = {k: v for k, v in old.items() if k not in ("properties", "type")}
+            merged.update({k: v for k, v in defn.items() if k != "properties"})
             merged["properties"] = _compose_props(
                 expand_dots(old.get("properties") or {}, True), defn.get("properties") or {}, path + "."
             )
             out[name] = merged
-        elif old_obj != new_obj:
-            raise _object_conflict(path)
         else:
-            out[name] = copy.deepcopy(defn)  # INDEX_TEMPLATE: a field definition replaces the earlier one
+            # INDEX_TEMPLATE: a field definition replaces the earlier one, also an object by a
+            # field or a field by an object (8.19.21, 9.5.2).
+            out[name] = copy.deepcopy(defn)
     return out
 
 
@@ -105,7 +108,20 @@ class _Conflicts:
 EndpointSettings = Callable[[str], "dict | None"]
 
 
+METADATA_FIELDS = {"_source": {"enabled": True}, "_routing": {"required": False}}
+
+
+def _merge_metadata_field(key: str, old: dict, new: dict) -> None:
+    conflicts = _Conflicts(key)
+    for param, default in METADATA_FIELDS[key].items():
+        if param in new and new[param] != old.get(param, default):
+            conflicts.add(param, old.get(param, default), new[param])
+    conflicts.raise_if_any()
+
+
 def merge_update(existing: dict, raw_update: Any, ctx: MappingContext, endpoint_settings: EndpointSettings) -> dict:
+    if isinstance(raw_update, dict) and list(raw_update) == ["_doc"] and isinstance(raw_update["_doc"], dict):
+        raise illegal_argument("Types cannot be provided in put mapping requests")
     raw_update = unwrap_type(raw_update) or {}
     raw_update = dict(raw_update)
     runtime_update = raw_update.pop("runtime", None)
@@ -116,7 +132,9 @@ def merge_update(existing: dict, raw_update: Any, ctx: MappingContext, endpoint_
         if key == "properties":
             continue
         if key == "enabled" and existing.get("enabled", True) != value:
-            raise illegal_argument("the [enabled] parameter can't be updated for the object mapping [_doc]")
+            raise EsError("mapper_exception", "the [enabled] parameter can't be updated for the object mapping [_doc]", 500)
+        if key in METADATA_FIELDS:
+            _merge_metadata_field(key, existing.get(key, {}), value)
         if key == "dynamic_templates":
             out[key] = _by_name(existing.get(key, []), value)
         else:
@@ -161,7 +179,7 @@ def _merge_field(path: str, old: dict, new: dict, full: dict, ctx: MappingContex
         raise illegal_argument(f"mapper [{path}] cannot be changed from type [{old['type']}] to [{new['type']}]")
     type_ = old["type"]
     if type_ == "dense_vector":
-        return _merge_dense_vector(path, old, new)
+        return _merge_dense_vector(path, old, new, ctx)
     if type_ == "semantic_text":
         return _merge_semantic_text(path, old, new, ctx, eps)
     spec = TYPES[type_]
@@ -180,9 +198,10 @@ def _merge_field(path: str, old: dict, new: dict, full: dict, ctx: MappingContex
         elif param.updatable:
             value = after
         else:
-            conflicts.add(key, before, after)
+            conflicts.add(key, _shown(type_, key, before, ctx), _shown(type_, key, after, ctx))
             continue
-        if value is not None and value != param.default:
+        # An Explicit parameter keeps showing only if the update gives it again (9.5.2, 8.19.21).
+        if value is not None and (value != param.default or (param.explicit and key in new)):
             result[key] = value
     if new.get("copy_to"):
         result["copy_to"] = new["copy_to"]
@@ -198,12 +217,28 @@ def _merge_field(path: str, old: dict, new: dict, full: dict, ctx: MappingContex
     return result
 
 
+def _shown(type_: str, key: str, value: Any, ctx: MappingContext) -> Any:
+    """A parameter value as ES's conflict message prints it (8.19.21, 9.5.2)."""
+    if value is None and key in ("analyzer", "search_analyzer", "search_quote_analyzer"):
+        return "default"
+    if key == "doc_values" and type_ == "keyword" and ctx.version.at_least("9.3"):
+        # From 9.3 keyword doc_values print as a parameters object, which grew per release.
+        enabled = java_str(value)
+        if ctx.version.at_least("9.5"):  # 9.5.2
+            return f"Values[enabled={enabled}, cardinality=low, multiValue=true, nullability=true]"
+        if ctx.version.at_least("9.4"):  # 9.4.3
+            return f"Values[enabled={enabled}, cardinality=low, multiValue={'sorted_set' if value else 'sorted'}]"
+        return f"Values[enabled={enabled}, cardinality=low]"  # 9.3.8
+    return value
+
+
 def _merge_object(path: str, old: dict, new: dict, full: dict, ctx: MappingContext, eps: EndpointSettings) -> dict:
     if old.get("type", "object") != new.get("type", "object"):
         raise illegal_argument(f"can't merge a non-nested mapping [{path}] with a nested mapping")
     for key in ("enabled", "subobjects"):
         if key in new and new.get(key) != old.get(key, True):
-            raise illegal_argument(f"the [{key}] parameter can't be updated for the object mapping [{path}]")
+            # A MapperException: HTTP 500 (8.19.21, 9.5.2).
+            raise EsError("mapper_exception", f"the [{key}] parameter can't be updated for the object mapping [{path}]", 500)
     for key in ("include_in_parent", "include_in_root"):
         if new.get(key, False) != old.get(key, False):
             raise illegal_argument(f"the [{key}] parameter can't be updated on a nested object mapping")
@@ -217,7 +252,36 @@ def _merge_object(path: str, old: dict, new: dict, full: dict, ctx: MappingConte
     return out
 
 
-def _merge_dense_vector(path: str, old: dict, new: dict) -> dict:
+class IndexOptionsText:
+    """dense_vector index_options as their Java toString appears in conflict messages."""
+
+    def __init__(self, opts: dict, version) -> None:
+        self.opts, self.version = opts or {}, version
+
+    def __str__(self) -> str:
+        o, itype = self.opts, self.opts.get("type")
+        parts = [f"type={itype}"]
+        if itype and "hnsw" in itype:
+            parts += [f"m={o.get('m', 16)}", f"ef_construction={o.get('ef_construction', 100)}"]
+        quantized = itype not in ("hnsw", "flat")
+        rescore = o.get("rescore_vector")
+        rescore_text = f"{{oversample={java_str(rescore.get('oversample'))}}}" if isinstance(rescore, dict) else "none"
+        default_ci = 0.0 if itype and itype.startswith("int4") else None
+        confidence = f"confidence_interval={java_str(o.get('confidence_interval', default_ci))}"
+        if self.version.at_least("9.4"):  # 9.4.3, 9.5.2
+            if quantized:
+                parts += ["on_disk_rescore=false", f"rescore_vector={rescore_text}"]
+            if itype and "hnsw" in itype:
+                parts.append("flat_index_threshold=-1")
+        elif self.version.at_least("9.3"):  # 9.3.8
+            if quantized:
+                parts += [confidence, "on_disk_rescore=false", f"rescore_vector={rescore_text}"]
+        elif quantized:  # 8.19.21, 9.2.8
+            parts += [confidence, f"rescore_vector={rescore_text}"]
+        return "{" + ", ".join(parts) + "}"
+
+
+def _merge_dense_vector(path: str, old: dict, new: dict, ctx: MappingContext | None = None) -> dict:
     conflicts = _Conflicts(path)
     out = dict(old)
     element = old.get("element_type", "float")
@@ -226,13 +290,18 @@ def _merge_dense_vector(path: str, old: dict, new: dict) -> dict:
     if "dims" in new and new["dims"] != old.get("dims"):
         if old.get("dims") is None:
             out["dims"] = new["dims"]
+            if out.get("index", True) and "index_options" not in out and "index_options" not in new and ctx is not None:
+                default = default_index_options(new["dims"], element, ctx.version)
+                if default is not None:
+                    out["index_options"] = default
         else:
             conflicts.add("dims", old["dims"], new["dims"])
     if new.get("index", True) != old.get("index", True):
         conflicts.add("index", old.get("index", True), new.get("index", True))
     default_sim = "l2_norm" if element == "bit" else "cosine"
-    if old.get("index", True) and new.get("similarity", default_sim) != old.get("similarity", default_sim):
-        conflicts.add("similarity", old.get("similarity", default_sim), new.get("similarity", default_sim))
+    new_sim = new.get("similarity", default_sim if new.get("index", True) else None)
+    if old.get("index", True) and new_sim != old.get("similarity", default_sim):
+        conflicts.add("similarity", old.get("similarity", default_sim), new_sim)
     if "index_options" in new:
         before, after = old.get("index_options") or {}, new["index_options"]
         ok = True
@@ -244,13 +313,9 @@ def _merge_dense_vector(path: str, old: dict, new: dict) -> dict:
         if "confidence_interval" in before and after.get("confidence_interval") != before["confidence_interval"]:
             ok = False
         if ok:
-            merged = {"m": 16, "ef_construction": 100} if "hnsw" in after["type"] else {}
-            merged.update(after)
-            if after["type"].startswith("bbq") and "rescore_vector" not in after:
-                merged["rescore_vector"] = {"oversample": 3.0}
-            out["index_options"] = merged
+            out["index_options"] = full_index_options(after, ctx.version)
         else:
-            conflicts.add("index_options", before, after)
+            conflicts.add("index_options", IndexOptionsText(before, ctx.version), IndexOptionsText(after, ctx.version))
     if "meta" in new:
         out["meta"] = new["meta"]
     else:

@@ -2,7 +2,8 @@
 
 What it is for: a per-type table of the mapping parameters ES accepts, with
 each parameter's value kind, default (defaults are not serialised back, like
-ES's ``Parameter.isConfigured``), and whether PUT _mapping may change it.
+ES's ``Parameter.isConfigured``, unless the parameter is ``explicit``), and
+whether PUT _mapping may change it.
 Exotic types are listed as permissive (any parameter accepted) rather than
 guessed wrongly.
 
@@ -24,6 +25,9 @@ class Param:
     default: Any = None
     updatable: bool = False
     choices: tuple[str, ...] = ()
+    # Explicit<T> parameters (defaults that come from index settings) are serialised whenever
+    # they were given, even at their default value (8.19.21, 9.5.2).
+    explicit: bool = False
 
 
 @dataclass
@@ -35,8 +39,9 @@ class TypeSpec:
     required: tuple[str, ...] = ()
 
 
-def P(kind: str = "any", default: Any = None, updatable: bool = False, choices: tuple[str, ...] = ()) -> Param:
-    return Param(kind, default, updatable, choices)
+def P(kind: str = "any", default: Any = None, updatable: bool = False, choices: tuple[str, ...] = (),
+      explicit: bool = False) -> Param:
+    return Param(kind, default, updatable, choices, explicit)
 
 
 META = {"meta": P("map", updatable=True)}
@@ -60,14 +65,14 @@ TEXT_ANALYSIS = {
 
 _NUMERIC = {
     **INDEX_DV_STORE, **SCRIPT, **META,
-    "coerce": P("bool", True, updatable=True),
-    "ignore_malformed": P("bool", False, updatable=True),
+    "coerce": P("bool", True, updatable=True, explicit=True),
+    "ignore_malformed": P("bool", False, updatable=True, explicit=True),
     "null_value": P("any"),
     "time_series_dimension": P("bool", False),
     "time_series_metric": P("enum", choices=("gauge", "counter")),
 }
 
-VECTOR_SIMILARITIES = ("l2_norm", "dot_product", "cosine", "max_inner_product")
+VECTOR_SIMILARITIES = ("l2_norm", "cosine", "dot_product", "max_inner_product")  # ES's order
 VECTOR_INDEX_TYPES = (
     "flat", "int8_flat", "int4_flat", "bbq_flat", "hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw", "bbq_disk",
 )
@@ -82,15 +87,16 @@ def _t(name: str, params: dict[str, Param] | object, **kw: Any) -> None:
 _t("text", {
     **TEXT_ANALYSIS, **META,
     "index": P("bool", True), "store": P("bool", False), "norms": P("bool", True, updatable=True),
-    "index_options": P("enum", "positions", choices=("docs", "freqs", "positions", "offsets")),
+    # Choices in ES's declaration order (default first), as its error message lists them.
+    "index_options": P("enum", "positions", choices=("positions", "docs", "freqs", "offsets")),
     "index_phrases": P("bool", False), "index_prefixes": P("map"),
-    "position_increment_gap": P("int"), "fielddata": P("bool", False, updatable=True),
+    "position_increment_gap": P("int", 100), "fielddata": P("bool", False, updatable=True),
     "fielddata_frequency_filter": P("map", updatable=True),
     "eager_global_ordinals": P("bool", False, updatable=True),
 })
 _t("keyword", {
     **INDEX_DV_STORE, **SCRIPT, **META,
-    "ignore_above": P("int", updatable=True), "null_value": P("str"), "normalizer": P("str"),
+    "ignore_above": P("int", 2147483647, updatable=True), "null_value": P("str"), "normalizer": P("str"),
     "norms": P("bool", False, updatable=True), "similarity": P("str"),
     "index_options": P("enum", "docs", choices=("docs", "freqs", "positions", "offsets")),
     "eager_global_ordinals": P("bool", False, updatable=True),
@@ -102,7 +108,7 @@ for _num in ("long", "integer", "short", "byte", "double", "float", "half_float"
 _t("scaled_float", {**_NUMERIC, "scaling_factor": P("float")}, required=("scaling_factor",))
 _t("boolean", {
     **INDEX_DV_STORE, **SCRIPT, **META, "null_value": P("bool"),
-    "ignore_malformed": P("bool", False, updatable=True), "time_series_dimension": P("bool", False),
+    "ignore_malformed": P("bool", False, updatable=True, explicit=True), "time_series_dimension": P("bool", False),
 })
 _DATE = {
     **INDEX_DV_STORE, **SCRIPT, **META,
@@ -116,7 +122,7 @@ _t("ip", {
 })
 _t("geo_point", {
     **INDEX_DV_STORE, **SCRIPT, **META, "null_value": P("any"),
-    "ignore_malformed": P("bool", False, updatable=True), "ignore_z_value": P("bool", True),
+    "ignore_malformed": P("bool", False, updatable=True, explicit=True), "ignore_z_value": P("bool", True, explicit=True),
 })
 _t("geo_shape", {
     **META, "index": P("bool", True), "doc_values": P("bool", True),
@@ -131,11 +137,13 @@ _t("flattened", {
     "similarity": P("str"), "split_queries_on_whitespace": P("bool", False, updatable=True),
     "time_series_dimensions": P("list"),
 }, multi_fields=False)
+# element_type is checked in mappings.validate_dense_vector (version-dependent choices). Multi-fields
+# are accepted on dense_vector (8.19.21, 9.5.2).
 _t("dense_vector", {
-    **META, "dims": P("int"), "element_type": P("enum", "float", choices=("float", "byte", "bit", "bfloat16")),
+    **META, "dims": P("int"), "element_type": P("str", "float"),
     "index": P("bool"), "similarity": P("enum", choices=VECTOR_SIMILARITIES),
     "index_options": P("map", updatable=True),
-}, multi_fields=False, copy_to=False)
+}, multi_fields=True, copy_to=False)
 _t("sparse_vector", {**META, "store": P("bool", False), "index_options": P("map", updatable=True)},
    multi_fields=False, copy_to=False)
 _t("semantic_text", {

@@ -3,7 +3,8 @@
 What it is for: PUT/GET/DELETE/simulate of ingest pipelines as in reference
 section 5: body validation (top-level keys, processors via processors.py),
 ``if_version``, GET as a map keyed by id with 404 ``{}`` when nothing
-matches, wildcard ids, ``summary``, 9.2+ ``created_date_millis`` /
+matches, wildcard ids and comma lists (GET only: DELETE takes one id or
+pattern), ``summary``, 9.2+ ``created_date_millis`` /
 ``modified_date_millis``, delete refusal while an index uses the pipeline as
 ``index.default_pipeline`` / ``index.final_pipeline``; and running a
 pipeline over a document for indexing and ``_simulate``.
@@ -16,7 +17,8 @@ from __future__ import annotations
 import copy
 import fnmatch
 
-from .errors import EsError, RawResponse, illegal_argument, parse_exception, resource_not_found
+from .errors import EsError, RawResponse, illegal_argument, java_str, parse_exception, resource_not_found
+from .javamap import hashmap_order
 from .processors import Dropped, execute, validate_processors
 from .routing import Request, Router, acknowledged
 
@@ -36,7 +38,11 @@ def validate_body(pipeline_id: str, body: object, state) -> dict:
             raise parse_exception(f"pipeline [{pipeline_id}] cannot have an empty on_failure option defined")
         validate_processors(body["on_failure"], "on_failure")
     if "version" in body and (isinstance(body["version"], bool) or not isinstance(body["version"], int)):
-        raise parse_exception(f"Failed to parse [version] property of pipeline [{pipeline_id}]", property_name="version")
+        try:
+            body = {**body, "version": int(str(body["version"]))}
+        except ValueError:
+            raise parse_exception(f"[version] property cannot be converted to an int [{java_str(body['version'])}]",
+                                  property_name="version") from None
     if "_meta" in body and not isinstance(body["_meta"], dict):
         raise parse_exception("[_meta] property isn't a map", property_name="_meta")
     if "field_access_pattern" in body and body["field_access_pattern"] not in ("classic", "flexible"):
@@ -53,6 +59,8 @@ def validate_body(pipeline_id: str, body: object, state) -> dict:
 
 def put(req: Request, pipeline_id: str) -> tuple[int, dict]:
     state = req.state
+    if not req.has_body():
+        raise parse_exception("request body or source parameter is required")
     body = validate_body(pipeline_id, req.json(), state)
     existing = state.pipelines.get(pipeline_id)
     if "if_version" in req.query:
@@ -103,7 +111,14 @@ def get(req: Request, pipeline_id: str | None = None) -> tuple[int, dict]:
 
 def delete(req: Request, pipeline_id: str) -> tuple[int, dict]:
     state = req.state
-    names = _matching(state, pipeline_id)
+    # DELETE takes one id or one pattern: a comma is part of the id (8.19.21, 9.5.2), and
+    # pipelines are checked in the hash order of their ids.
+    if pipeline_id in ("*", "_all"):
+        names = hashmap_order(state.pipelines)
+    elif "*" in pipeline_id:
+        names = hashmap_order(p for p in state.pipelines if fnmatch.fnmatchcase(p, pipeline_id))
+    else:
+        names = [pipeline_id] if pipeline_id in state.pipelines else []
     if not names:
         if pipeline_id in ("*", "_all"):
             return acknowledged()

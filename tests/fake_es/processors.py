@@ -6,7 +6,8 @@ checks) with ES's ``parse_exception`` messages and metadata, and execute the
 processors the fake supports when documents are indexed through a pipeline.
 
 Executed: set, remove, rename, lowercase, uppercase, trim, append, convert,
-split, json, drop, fail, pipeline, dot_expander. Every other known processor
+split, json, drop, fail, pipeline, dot_expander; set_security_user fails the
+way it does on a cluster with security disabled (the fake has no security). Every other known processor
 is validated and stored but is a no-op at index time (grok, date, script,
 inference, ... — the fake does not emulate them); a test relying on their
 effect must use a real cluster.
@@ -68,6 +69,8 @@ SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "circle": (("field", "error_distance", "shape_type"), _FIELD_OPTS),
     "set_security_user": (_F, ("properties",)),
 }
+SECURITY_USER_PROPERTIES = ("username", "roles", "email", "full_name", "metadata", "api_key", "realm",
+                            "authentication_type", "profile_uid")
 CONVERT_TYPES = ("integer", "long", "float", "double", "string", "boolean", "ip", "auto")
 
 
@@ -97,7 +100,7 @@ def validate_processor(ptype: str, config: Any) -> None:
         raise parse_exception(f"property isn't a map, but of type [{type(config).__name__}]", processor_type=ptype)
     if "on_failure" in config:
         if not isinstance(config["on_failure"], list) or not config["on_failure"]:
-            raise parse_exception("[on_failure] processors list is empty", processor_type=ptype,
+            raise parse_exception("[on_failure] processors list cannot be empty", processor_type=ptype,
                                   property_name="on_failure", processor_tag=tag)
         validate_processors(config["on_failure"], "on_failure")
     required, optional = spec
@@ -143,6 +146,11 @@ def _special(ptype: str, c: dict, tag: str | None) -> None:
         validate_processors([inner], "processor")
     elif ptype == "inference" and "input_output" in c and ("field_map" in c or "target_field" in c):
         raise err("[input_output] cannot be used with [target_field] or [field_map]", "input_output")
+    elif ptype == "set_security_user" and isinstance(c.get("properties"), list):
+        for value in c["properties"]:
+            if str(value).lower() not in SECURITY_USER_PROPERTIES:
+                # (sic) "is in valid" — 8.19.21 and 9.5.2 wording.
+                raise err(f"[properties] Property value [{value}] is in valid", "properties")
     elif ptype == "gsub":
         try:
             re.compile(c["pattern"])
@@ -305,5 +313,10 @@ def execute(ptype: str, c: Any, doc: dict, meta: dict, run_pipeline: Callable[[s
         raise Dropped()
     elif ptype == "fail":
         raise EsError("fail_processor_exception", render(c["message"], doc, meta), 500)
+    elif ptype == "set_security_user":
+        # The fake has no security; ES with security disabled fails like this (8.19.21, 9.5.2).
+        raise EsError("illegal_state_exception",
+                      "Security (authentication) is not enabled on this cluster, so there is no active user - "
+                      "the [set_security_user] processor cannot be used without security", 500)
     elif ptype == "pipeline":
         run_pipeline(render(c["name"], doc, meta), doc)

@@ -1,11 +1,15 @@
 """REST routing for the fake: route table, path matching, query-parameter checks.
 
 What it is for: map (method, path) to a handler the way ES's RestController
-does: literal path segments win over ``{placeholders}``; a path that exists
-for other methods answers 405 ("Incorrect HTTP method ..."); an unknown path
-answers 400 ("no handler found for uri ..."); HEAD falls back to the GET
-handler; query parameters a route does not declare are refused like ES
-("request [...] contains unrecognized parameter: [...]").
+does: literal path segments win over ``{placeholders}``, and, as in ES's
+PathTrie, a placeholder never matches a path segment for which a literal
+branch matches the whole path (so ``DELETE /_component_template`` is a 405
+"allowed: [GET]", not ``DELETE /{index}``; seen on 8.19.21 and 9.5.2); a
+path that exists for other methods answers 405 ("Incorrect HTTP method ...",
+the allowed methods in ES's enum order); an unknown path answers 400 ("no
+handler found for uri ..."); HEAD falls back to the GET handler; query
+parameters a route does not declare are refused like ES ("request [...]
+contains unrecognized parameter: [...]").
 
 What it must not do: implement any API behaviour or hold cluster state.
 """
@@ -20,6 +24,8 @@ from urllib.parse import unquote
 from .errors import RawResponse, illegal_argument, parse_exception, x_content_parse
 from .similarity import suggest
 
+# RestRequest.Method declaration order, in which the fake lists allowed methods.
+METHOD_ORDER = ("GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT")
 # Parameters every ES REST endpoint accepts.
 GLOBAL_PARAMS = frozenset({"filter_path", "pretty", "human", "error_trace", "format", "source", "source_content_type"})
 
@@ -132,8 +138,27 @@ class Router:
             m = route.match(parts)
             if m is not None:
                 found.append((m[0], route, m[1]))
+        found = [c for c in found if not self._shadowed(c[1], [f[1] for f in found])]
         found.sort(key=lambda t: -t[0])
         return found
+
+    @staticmethod
+    def _shadowed(route: Route, matching: list[Route]) -> bool:
+        """PathTrie: a placeholder at position i is not tried when a route with the same
+        trie prefix has a literal there that leads to a full match."""
+        def shape(seg: str) -> str:
+            return "{}" if seg.startswith("{") else seg
+
+        for i, seg in enumerate(route.segments):
+            if not seg.startswith("{"):
+                continue
+            prefix = [shape(x) for x in route.segments[:i]]
+            for other in matching:
+                if other is route or other.segments[i].startswith("{"):
+                    continue
+                if [shape(x) for x in other.segments[:i]] == prefix:
+                    return True
+        return False
 
     def dispatch(self, request: Request) -> Any:
         parts = [unquote(p) for p in request.raw_path.split("/") if p]
@@ -151,11 +176,8 @@ class Router:
                     break
         if chosen is None:
             if candidates:
-                allowed = []
-                best = candidates[0][0]
-                for score, route, _ in candidates:
-                    if score == best:
-                        allowed.extend(m for m in route.methods if m not in allowed)
+                methods = {m for _score, route, _ in candidates for m in route.methods}
+                allowed = [m for m in METHOD_ORDER if m in methods]
                 raise RawResponse(
                     405,
                     {

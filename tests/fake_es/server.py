@@ -7,7 +7,7 @@ content type (the compatible-with media type when the client asked for one);
 ``compatible-with=N`` is checked against the emulated major (an 8.x server
 refuses 9 with ``media_type_header_exception``, as ES 8 does); errors are
 rendered as ES error envelopes; ``filter_path`` is applied centrally to
-successful responses (ES does not filter error bodies); every request is
+every response but error envelopes (ES does not filter error bodies); every request is
 recorded in ``requests`` for tests.
 
 What it must not do: implement API behaviour (the API modules do) or touch
@@ -76,6 +76,12 @@ def _media_type_error(headers: dict[str, str], major: int) -> EsError | None:
     return None
 
 
+def _is_error(status: int, payload: Any) -> bool:
+    """ES filters every response but error envelopes: a 408 health or the 404 empty list of a
+    template pattern are filtered (8.19.21, 9.5.2)."""
+    return status >= 300 and isinstance(payload, dict) and "error" in payload
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # small header + body writes must not wait for delayed ACKs
@@ -116,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
             ctype = "application/json"
         data = b""
         if payload is not None and self.command != "HEAD":
-            if status < 300 and "filter_path" in query:
+            if "filter_path" in query and not _is_error(status, payload):
                 payload = apply_filter_path(payload, query["filter_path"])
             indent = 2 if query.get("pretty") in ("", "true") else None
             data = json.dumps(payload, indent=indent).encode("utf-8")

@@ -7,6 +7,15 @@ it back nested or flat like GET _settings does, and validate settings the way
 IndexScopedSettings does (unknown / private / final / dynamic-vs-static,
 value parsing for the common settings).
 
+Validation follows AbstractScopedSettings.validate: every key is checked, the
+first failure is raised and the others are attached as ``suppressed`` (the
+order of several failures is not stable on a real node — it changed between
+two starts of the same 9.5.2 node — the fake uses Java HashMap key order); private settings (``index.uuid``,
+``index.creation_date`` ...) are not registered and so are reported as
+"unknown setting" (8.19.21, 9.5.2). Value errors carry ES's causes
+(``number_format_exception`` "For input string: ..." for numbers and for a
+time value with a unit but no number).
+
 What it must not do: store settings or decide when they are applied (see
 indices.py and templates.py).
 """
@@ -17,7 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import illegal_argument
+from .errors import EsError, illegal_argument, number_format
+from .javamap import hashmap_order
 from .similarity import suggest
 
 
@@ -42,8 +52,8 @@ KNOWN: dict[str, SettingDef] = _defs(
     SettingDef("index.number_of_shards", final=True, kind="int", min=1),
     SettingDef("index.number_of_routing_shards", final=True, kind="int", min=1),
     SettingDef("index.routing_partition_size", final=True, kind="int", min=1),
-    SettingDef("index.mode", final=True, kind="enum", choices=("standard", "time_series", "logsdb", "lookup")),
-    SettingDef("index.codec", kind="enum", choices=("default", "best_compression", "lucene_default", "legacy_default", "legacy_best_compression")),
+    SettingDef("index.mode", final=True, kind="mode", choices=("standard", "time_series", "logsdb", "lookup")),
+    SettingDef("index.codec", kind="codec", choices=("default", "best_compression", "lucene_default", "legacy_default", "legacy_best_compression")),
     SettingDef("index.soft_deletes.enabled", final=True, kind="bool"),
     SettingDef("index.load_fixed_bitset_filters_eagerly", kind="bool"),
     SettingDef("index.shard.check_on_startup", kind="enum", choices=("false", "true", "checksum")),
@@ -98,7 +108,7 @@ KNOWN: dict[str, SettingDef] = _defs(
     SettingDef("index.mapping.field_name_length.limit", dynamic=D, kind="int", min=1),
     SettingDef("index.mapping.dimension_fields.limit", dynamic=D, kind="int", min=0),
     SettingDef("index.search.idle.after", dynamic=D, kind="time"),
-    SettingDef("index.translog.durability", dynamic=D, kind="enum", choices=("request", "async")),
+    SettingDef("index.translog.durability", dynamic=D, kind="java_enum", choices=("request", "async")),
     SettingDef("index.translog.sync_interval", dynamic=D, kind="time"),
     SettingDef("index.translog.flush_threshold_size", dynamic=D, kind="size"),
     SettingDef("index.unassigned.node_left.delayed_timeout", dynamic=D, kind="time"),
@@ -221,8 +231,16 @@ def render(flat: dict[str, Any], flat_settings: bool) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------- validation
+# index.mode values as 9.3+ error messages list them (9.3.8, 9.4.3; 9.5.2 adds three); 8.19.21 and
+# 9.2.8 answer with Java's enum error instead.
+INDEX_MODES_93 = ("standard", "time_series", "logsdb", "lookup")
+INDEX_MODES_95 = INDEX_MODES_93 + ("columnar", "logsdb_columnar", "vectordb_document")
+_ENUM_CLASSES = {"index.translog.durability": "org.elasticsearch.index.translog.Translog.Durability",
+                 "index.mode": "org.elasticsearch.index.IndexMode"}
+
+
 def _unknown_message(key: str) -> str:
-    hints = suggest(key, sorted(KNOWN))
+    hints = suggest(key, sorted(k for k, d in KNOWN.items() if not d.private))
     if hints:
         return f"unknown setting [{key}] did you mean " + (
             f"[{hints[0]}]?" if len(hints) == 1 else "any of [" + ", ".join(hints) + "]?"
@@ -233,69 +251,127 @@ def _unknown_message(key: str) -> str:
     )
 
 
-def _check_value(d: SettingDef, value: Any) -> None:
+def _time_error(key: str, value: str) -> EsError | None:
+    """TimeValue.parseTimeValue as wrapped by Setting.get (8.19.21, 9.5.2)."""
+    normalized = value.lower().strip()
+    for suffix in ("nanos", "micros", "ms", "s", "m", "h", "d"):
+        if normalized.endswith(suffix):
+            number = normalized[: -len(suffix)].strip()
+            try:
+                int(number)
+                return None
+            except ValueError:
+                pass
+            try:
+                float(number)
+                return illegal_argument(f"failed to parse [{value}], fractional time values are not supported",
+                                        caused_by=number_format(number))
+            except ValueError:
+                return illegal_argument(f"failed to parse [{value}]", caused_by=number_format(number))
+    if normalized in ("-1", "0"):
+        return None
+    return illegal_argument(
+        f"failed to parse setting [{key}] with value [{value}] as a time value: unit is missing or unrecognized"
+    )
+
+
+def value_error(d: SettingDef, value: Any, version=None) -> EsError | None:
+    """The error ES raises for this value of a known setting, or None."""
     if value is None or d.kind in ("str", "any", "list"):
-        return
+        return None
     if isinstance(value, list):
-        raise illegal_argument(f"Failed to parse value [{value}] for setting [{d.key}]")
+        return illegal_argument(f"Failed to parse value [{value}] for setting [{d.key}]")
     if d.kind == "bool":
         if value not in ("true", "false"):
-            raise illegal_argument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
+            return illegal_argument(f"Failed to parse value [{value}] as only [true] or [false] are allowed.")
     elif d.kind == "int":
         try:
             number = int(value)
         except ValueError:
-            raise illegal_argument(f"Failed to parse value [{value}] for setting [{d.key}]") from None
+            return illegal_argument(f"Failed to parse value [{value}] for setting [{d.key}]", caused_by=number_format(value))
         if d.min is not None and number < d.min:
-            raise illegal_argument(f"Failed to parse value [{value}] for setting [{d.key}] must be >= {d.min}")
+            return illegal_argument(f"Failed to parse value [{value}] for setting [{d.key}] must be >= {d.min}")
     elif d.kind == "time":
-        if not _TIME.match(value):
-            raise illegal_argument(
-                f"failed to parse setting [{d.key}] with value [{value}] as a time value: "
-                "unit is missing or unrecognized"
-            )
+        return _time_error(d.key, value)
     elif d.kind == "size":
         if not _SIZE.match(value):
-            raise illegal_argument(
+            return illegal_argument(
                 f"failed to parse setting [{d.key}] with value [{value}] as a size in bytes: "
                 "unit is missing or unrecognized"
             )
+    elif d.kind == "codec" and value not in d.choices:
+        # The message lists only the two documented codecs, whatever else is accepted (8.19.21, 9.5.2).
+        return illegal_argument(f"unknown value for [{d.key}] must be one of [default, best_compression] but was: {value}")
+    elif d.kind == "java_enum" and value.lower() not in d.choices:
+        return illegal_argument(f"No enum constant {_ENUM_CLASSES[d.key]}.{value.upper()}")
+    elif d.kind == "mode":
+        if version is not None and version.at_least("9.3"):
+            modes = INDEX_MODES_95 if version.at_least("9.5") else INDEX_MODES_93
+            if value not in modes:
+                return illegal_argument(f"[{value}] is an invalid index mode, valid modes are: [{','.join(modes)}]")
+        elif value.lower() not in d.choices:
+            return illegal_argument(f"No enum constant {_ENUM_CLASSES[d.key]}.{value.upper()}")
     elif d.kind == "enum" and value not in d.choices:
-        raise illegal_argument(
+        return illegal_argument(
             f"unknown value for [{d.key}] must be one of [{', '.join(d.choices)}] but was: {value}"
         )
+    return None
 
 
-def validate_for_create(flat: dict[str, Any]) -> None:
-    """IndexScopedSettings.validate as run by create-index (and templates)."""
-    for key, value in flat.items():
+def setting_errors(flat: dict[str, Any], version=None, skip_private: bool = False) -> list[EsError]:
+    """Every failure IndexScopedSettings.validate finds (in hash order of the keys).
+
+    Private settings count as unknown unless ``skip_private`` (9.3+ component
+    templates validate first with private settings ignored)."""
+    errors: list[EsError] = []
+    for key in hashmap_order(flat):
         d = lookup(key)
-        if d is None:
-            raise illegal_argument(_unknown_message(key))
-        if d.private:
-            raise illegal_argument(f"private index setting [{key}] can not be set explicitly")
-        _check_value(d, value)
-
-
-def validation_errors(flat: dict[str, Any]) -> list[str]:
-    """Same checks, collected as messages (templates report them in a ValidationException)."""
-    errors = []
-    for key, value in flat.items():
-        try:
-            validate_for_create({key: value})
-        except Exception as exc:  # EsError
-            errors.append(getattr(exc, "reason", str(exc)))
+        if d is not None and d.private and skip_private:
+            continue
+        if d is None or d.private:
+            errors.append(illegal_argument(_unknown_message(key)))
+            continue
+        err = value_error(d, flat[key], version)
+        if err is not None:
+            errors.append(err)
+    errors += _dependency_errors(flat)
     return errors
 
 
-def validate_for_update(flat: dict[str, Any]) -> None:
-    for key, value in flat.items():
-        d = lookup(key)
-        if d is None:
-            raise illegal_argument(_unknown_message(key))
-        if d.private:
-            raise illegal_argument(f"can not update private setting [{key}]; this setting is managed by Elasticsearch")
-        _check_value(d, value)
+def _dependency_errors(flat: dict[str, Any]) -> list[EsError]:
+    shards, routing = flat.get("index.number_of_shards"), flat.get("index.number_of_routing_shards")
+    try:
+        if shards is not None and routing is not None and int(routing) % int(shards) != 0:
+            return [illegal_argument(f"the number of source shards [{shards}] must be a factor of [{routing}]")]
+    except ValueError:
+        pass
+    return []
+
+
+def raise_first(errors: list[EsError]) -> None:
+    """ExceptionsHelper.rethrowAndSuppress: the first error, the rest suppressed."""
+    if errors:
+        first = errors[0]
+        first.suppressed = errors[1:]
+        raise first
+
+
+def validate_for_create(flat: dict[str, Any], version=None) -> None:
+    """IndexScopedSettings.validate as run by create-index."""
+    raise_first(setting_errors(flat, version))
+
+
+def validation_errors(flat: dict[str, Any], version=None) -> list[str]:
+    """Same checks as messages (index templates report them in a ValidationException)."""
+    out = []
+    for err in setting_errors(flat, version):
+        out.append(err.reason)
+        out.extend(s.reason for s in err.suppressed)
+    return out
+
+
+def validate_for_update(flat: dict[str, Any], version=None) -> None:
+    raise_first(setting_errors(flat, version))
 
 
 def is_dynamic(key: str) -> bool:

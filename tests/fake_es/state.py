@@ -35,6 +35,9 @@ class IndexMetadata:
     aliases: dict[str, dict] = field(default_factory=dict)
     state: str = "open"
     docs: dict[str, dict] = field(default_factory=dict)
+    # Versions of deleted documents (ES keeps tombstones): a delete of a missing id and a
+    # re-index after a delete continue counting from them.
+    tombstones: dict[str, int] = field(default_factory=dict)
     seq_no: int = -1
 
     @property

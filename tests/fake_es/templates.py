@@ -7,8 +7,20 @@ present, alias routing expansion, 9.2+ ``created_date_millis`` /
 ``modified_date_millis`` which a PUT may not send back), ``create=true``,
 missing ``composed_of`` components, same-priority overlapping patterns (real
 glob intersection), composite validation (settings + mappings, also when a
-used component template changes), deletion of in-use component templates;
-and ``find_template`` / ``composite`` used when an index is created.
+used component template changes, with ES's nested "after composition" /
+"invalid composite mappings" errors and the total-fields limit), deletion of
+in-use component templates; and ``find_template`` / ``composite`` used when
+an index is created.
+
+Shapes checked against 8.19.21 and 9.5.2: listings come in Java HashMap
+order (javamap.py); GET with a pattern matching nothing answers 404 with an
+empty list; a comma is part of a component template name and refused in an
+index template name; empty ``mappings`` are dropped while ``settings: {}``
+and ``aliases: {}`` stay; template aliases go through ES's lenient
+AliasMetadata parser (aliases.py); settings errors are raised directly for
+component templates but collected into "Validation Failed" for index
+templates; body parsing errors follow ObjectParser (``Required [x]``,
+"doesn't support values of type", numbers truncated).
 
 What it must not do: create indices (indices.py applies the result).
 """
@@ -20,12 +32,14 @@ import fnmatch
 from functools import lru_cache
 
 from . import settings as index_settings
-from .aliases import normalize_alias
+from .aliases import template_aliases
 from .errors import (
-    EsError, illegal_argument, invalid_index_template, java_str, resource_not_found, x_content_parse,
+    EsError, illegal_argument, invalid_index_template, java_str, number_format, resource_not_found,
+    x_content_parse,
 )
 from .mapping_merge import compose
-from .mappings import parse_root, unwrap_type, wrap_parse_failure
+from .javamap import hashmap_order
+from .mappings import check_total_fields, parse_root, unwrap_type, wrap_parse_failure
 from .routing import Request, Router, acknowledged
 
 TEMPLATE_KEYS = ("settings", "mappings", "aliases", "lifecycle", "data_stream_options")
@@ -76,30 +90,93 @@ def _unknown_field(section: str, body: dict, allowed: tuple[str, ...]) -> None:
             raise x_content_parse(f"[1:2] [{section}] unknown field [{key}]")
 
 
-def normalize_template_section(name: str, raw: object, state) -> dict:
-    """Validate and normalise a ``template`` block; mappings are kept as sent."""
+def _null_section(section: str, key: str) -> EsError:
+    # ObjectParser refuses an explicit null for an object field (8.19.21, 9.5.2).
+    return x_content_parse(
+        f"[1:2] [{section}] failed to parse field [template]",
+        caused_by=x_content_parse(f"[1:2] [template] {key} doesn't support values of type: VALUE_NULL"),
+    )
+
+
+def _template_settings(name: str, raw: object, state, component: bool) -> dict:
+    """Normalise and validate template settings the way each template kind does.
+
+    Index templates collect every problem into one invalid_index_template
+    "Validation Failed" (8.19.21 - 9.5.2). Component templates raise the first
+    problem as is; from 9.3 (9.3.8, 9.4.3, 9.5.2) they first read
+    number_of_shards/replicas as ints (a SettingsException, HTTP 500, for a
+    non-number), then validate ignoring private settings, and report private
+    ones only afterwards inside a "Validation Failed"; 8.19.21 and 9.2.8 report
+    them directly as unknown settings.
+    """
+    if not isinstance(raw, dict):
+        raise x_content_parse(
+            "[1:2] [component_template] failed to parse field [template]" if component
+            else "[1:2] [index_template] failed to parse field [template]",
+            caused_by=x_content_parse(f"[1:2] [template] settings doesn't support values of type: VALUE_STRING"),
+        )
+    flat = index_settings.normalize(index_settings.unwrap(raw))
+    version = state.version
+    if component and version.at_least("9.3"):
+        for key in ("index.number_of_shards", "index.number_of_replicas"):
+            value = flat.get(key)
+            try:
+                int(value) if value is not None else None
+            except ValueError:
+                raise EsError("settings_exception", f"Failed to parse int setting [{key}] with value [{value}]", 500,
+                              number_format(value)) from None
+        index_settings.raise_first(index_settings.setting_errors(flat, version, skip_private=True))
+    elif component:
+        index_settings.raise_first(index_settings.setting_errors(flat, version))
+    errors = index_settings.validation_errors(flat, version)
+    if errors:
+        raise invalid_index_template(name, "Validation Failed: " + "".join(f"{i}: {e};" for i, e in enumerate(errors, 1)))
+    return flat
+
+
+def normalize_template_section(name: str, raw: object, state, component: bool = False) -> dict:
+    """Validate and normalise a ``template`` block; mappings are kept as sent.
+
+    Stored shapes (8.19.21, 9.5.2): ``settings: {}`` stays ``{}``, ``aliases: {}``
+    stays ``{}``, but empty ``mappings`` are dropped."""
+    section = "component_template" if component else "index_template"
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise x_content_parse("[1:2] [template] failed to parse field [template]")
-    _unknown_field("template", raw, TEMPLATE_KEYS)
+        raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]")
+    for key in raw:
+        if key not in TEMPLATE_KEYS:
+            raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]",
+                                  caused_by=x_content_parse(f"[1:2] [template] unknown field [{key}]"))
     out: dict = {}
-    if raw.get("settings") is not None:
-        flat = index_settings.normalize(index_settings.unwrap(raw["settings"]))
-        errors = index_settings.validation_errors(flat)
-        if errors:
-            raise invalid_index_template(name, "Validation Failed: " + "".join(f"{i}: {e};" for i, e in enumerate(errors, 1)))
-        if flat:
-            out["settings"] = index_settings.nest(flat)
+    for key in ("settings", "mappings", "aliases"):
+        if key in raw and raw[key] is None:
+            raise _null_section(section, key)
+    if "settings" in raw:
+        flat = _template_settings(name, raw["settings"], state, component)
+        out["settings"] = index_settings.nest(flat)
     if raw.get("mappings") is not None:
+        if not isinstance(raw["mappings"], dict):
+            raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]",
+                                  caused_by=x_content_parse("[1:2] [template] failed to parse field [mappings]"))
         mappings = unwrap_type(raw["mappings"])
-        try:
-            parse_root(mappings, state.mapping_context(materialize=False))
-        except EsError as err:
-            raise wrap_parse_failure(err) from None
-        out["mappings"] = copy.deepcopy(mappings)
+        if component:
+            # An index template's own mappings are validated only composed with its
+            # components, inside the "after composition" error (8.19.21, 9.5.2).
+            try:
+                parse_root(mappings, state.mapping_context(materialize=False))
+            except EsError as err:
+                raise wrap_parse_failure(err) from None
+        if component and "settings" in out:
+            check_total_fields(parse_root(mappings, state.mapping_context(materialize=False)),
+                               index_settings.normalize(out["settings"]))
+        if mappings:
+            out["mappings"] = copy.deepcopy(mappings)
     if raw.get("aliases") is not None:
-        out["aliases"] = {a: normalize_alias(a, d) for a, d in raw["aliases"].items()}
+        if not isinstance(raw["aliases"], dict):
+            raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]", caused_by=x_content_parse(
+                f"[1:2] [template] aliases doesn't support values of type: {token_name(raw['aliases'])}"))
+        out["aliases"] = template_aliases(raw["aliases"])
     for key in ("lifecycle", "data_stream_options"):
         if raw.get(key) is not None:
             out[key] = copy.deepcopy(raw[key])
@@ -123,17 +200,78 @@ def composite(state, body: dict, components: dict | None = None) -> tuple[dict, 
 
 
 def validate_composite(state, name: str, body: dict, components: dict | None = None) -> None:
+    """The composed template must make a valid index (8.19.21, 9.5.2 error shape:
+    "composable template [x] template after composition ... is invalid" caused by
+    "invalid composite mappings for [x]" caused by the mapping error)."""
     flat, mappings, _ = composite(state, body, components)
+    composed = body.get("composed_of", [])
+    with_components = f"with component templates {java_str(composed)} " if composed else ""
+    message = f"composable template [{name}] template after composition {with_components}is invalid"
     try:
-        index_settings.validate_for_create(flat)
-        parse_root(compose(mappings), state.mapping_context(materialize=False))
+        index_settings.validate_for_create(flat, state.version)
     except EsError as err:
-        cause = wrap_parse_failure(err) if err.type == "mapper_parsing_exception" else err
-        composed = body.get("composed_of", [])
-        with_components = f"with component templates {java_str(composed)} " if composed else ""
-        raise illegal_argument(
-            f"composable template [{name}] template after composition {with_components}is invalid", caused_by=cause
-        ) from None
+        raise illegal_argument(message, caused_by=err) from None
+    try:
+        try:
+            parsed = parse_root(compose(mappings), state.mapping_context(materialize=False))
+        except EsError as err:
+            raise wrap_parse_failure(err) from None
+        check_total_fields(parsed, flat)
+    except EsError as err:
+        raise illegal_argument(message, caused_by=illegal_argument(f"invalid composite mappings for [{name}]", caused_by=err)) from None
+
+
+# ------------------------------------------------------------ body parsing
+def token_name(value: object) -> str:
+    """The Jackson token ES names in "doesn't support values of type" messages."""
+    if value is None:
+        return "VALUE_NULL"
+    if isinstance(value, bool):
+        return "VALUE_BOOLEAN"
+    if isinstance(value, (int, float)):
+        return "VALUE_NUMBER"
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    if isinstance(value, list):
+        return "START_ARRAY"
+    return "START_OBJECT"
+
+
+def _int_field(section: str, key: str, value: object) -> int:
+    """ObjectParser int field: numbers truncated, numeric strings parsed (8.19.21, 9.5.2)."""
+    if value is None or isinstance(value, (bool, dict, list)):
+        raise x_content_parse(f"[1:2] [{section}] {key} doesn't support values of type: {token_name(value)}")
+    try:
+        return int(value) if isinstance(value, (int, float)) else int(str(value))
+    except ValueError:
+        raise x_content_parse(f"[1:2] [{section}] failed to parse field [{key}]",
+                              caused_by=illegal_argument(f'For input string: "{value}"')) from None
+
+
+def _object_field(section: str, key: str, value: object) -> dict:
+    if not isinstance(value, dict):
+        raise x_content_parse(f"[1:2] [{section}] {key} doesn't support values of type: {token_name(value)}")
+    return copy.deepcopy(value)
+
+
+def _name_errors(name: str) -> list[str]:
+    errors = []
+    if " " in name:
+        errors.append("name must not contain a space")
+    if "," in name:
+        errors.append("name must not contain a ','")
+    if "#" in name:
+        errors.append("name must not contain a '#'")
+    if name.startswith("_"):
+        errors.append("name must not start with '_'")
+    if name.lower() != name:
+        errors.append("name must be lower cased")
+    return errors
+
+
+def _raise_validation(name: str, errors: list[str]) -> None:
+    if errors:
+        raise invalid_index_template(name, "Validation Failed: " + "".join(f"{i}: {e};" for i, e in enumerate(errors, 1)))
 
 
 # ------------------------------------------------------ component templates
@@ -145,26 +283,33 @@ def put_component(req: Request, name: str) -> tuple[int, dict]:
     _reject_system_keys(name, body, state)
     _unknown_field("component_template", body, COMPONENT_KEYS)
     if "template" not in body:
-        raise x_content_parse("[1:2] Required [template]")
+        raise illegal_argument("Required [template]")
+    stored: dict = {}
+    if "version" in body:
+        stored["version"] = _int_field("component_template", "version", body["version"])
+    if "_meta" in body:
+        stored["_meta"] = _object_field("component_template", "_meta", body["_meta"])
+    if "deprecated" in body and body["deprecated"] is not None:
+        stored["deprecated"] = body["deprecated"]
+    if body["template"] is None:
+        raise x_content_parse("[1:2] [component_template] template doesn't support values of type: VALUE_NULL")
     existing = state.component_templates.get(name)
     if req.param_bool("create") and existing is not None:
         raise illegal_argument(f"component template [{name}] already exists")
-    stored = {"template": normalize_template_section(name, body["template"], state)}
-    for key in ("version", "_meta", "deprecated"):
-        if body.get(key) is not None:
-            stored[key] = copy.deepcopy(body[key])
+    _raise_validation(name, _name_errors(name))
+    stored = {"template": normalize_template_section(name, body["template"], state, component=True), **stored}
     users = {n: t for n, t in state.index_templates.items() if name in t["body"].get("composed_of", [])}
     if users:
         trial = dict(state.component_templates)
         trial[name] = {"body": stored}
-        for user in sorted(users):
+        for user in hashmap_order(users):
             try:
                 validate_composite(state, user, users[user]["body"], trial)
             except EsError as err:
                 raise illegal_argument(
                     f"updating component template [{name}] results in invalid composable template [{user}] "
                     "after templates are merged",
-                    caused_by=err.caused_by or err,
+                    caused_by=err,
                 ) from None
     now = state.now_ms()
     state.component_templates[name] = {"body": stored, "created": existing["created"] if existing else now, "modified": now}
@@ -183,29 +328,35 @@ def _render(state, record: dict, flat_settings: bool) -> dict:
 
 
 def _select(store: dict, name: str | None) -> list[str]:
+    """Names a GET or DELETE addresses: all, one simple ``*`` pattern, or one literal name
+    (commas are not list separators here). Java HashMap order, as ES lists them."""
     if name is None:
-        return sorted(store)
-    out: list[str] = []
-    for part in name.split(","):
-        out += [n for n in sorted(store) if (n == part or fnmatch.fnmatchcase(n, part)) and n not in out]
-    return out
+        return hashmap_order(store)
+    if "*" in name:
+        return hashmap_order(n for n in store if fnmatch.fnmatchcase(n, name))
+    return [name] if name in store else []
 
 
 def get_component(req: Request, name: str | None = None) -> tuple[int, dict]:
+    """GET _component_template[/{name}]: a missing literal name is a resource_not_found;
+    a pattern that matches nothing answers 404 with an empty list (8.19.21, 9.5.2)."""
     state = req.state
     names = _select(state.component_templates, name)
     if name is not None and not names and "*" not in name:
         raise resource_not_found(f"component template matching [{name}] not found")
     flat = req.param_bool("flat_settings")
-    return 200, {"component_templates": [
+    body = {"component_templates": [
         {"name": n, "component_template": _render(state, state.component_templates[n], flat)} for n in names
     ]}
+    return (404 if name is not None and not names else 200), body
 
 
 def delete_component(req: Request, name: str) -> tuple[int, dict]:
     state = req.state
     names = name.split(",")
-    matching = _select(state.component_templates, name)
+    matching: list[str] = []
+    for part in names:
+        matching += [n for n in _select(state.component_templates, part) if n not in matching]
     in_use = sorted(n for n in matching if any(n in t["body"].get("composed_of", []) for t in state.index_templates.values()))
     if in_use:
         users = sorted(t for t, rec in state.index_templates.items() if set(rec["body"].get("composed_of", [])) & set(in_use))
@@ -227,31 +378,28 @@ def delete_component(req: Request, name: str) -> tuple[int, dict]:
 
 
 # ---------------------------------------------------------- index templates
-def _validate_names(name: str, patterns: list[str]) -> None:
+_PATTERN_CHARS = "[' ','\"','*',',','/','<','>','?','\\','|']"
+
+
+def _pattern_errors(patterns: list[str]) -> list[str]:
+    """MetadataIndexTemplateService.validate wording (8.19.21, 9.5.2): "index_patterns" only
+    in the space message, "index_pattern" elsewhere, plus the file-name character check
+    (``*`` excepted)."""
     errors = []
-    if " " in name:
-        errors.append("name must not contain a space")
-    if "," in name:
-        errors.append("name must not contain a ','")
-    if "#" in name:
-        errors.append("name must not contain a '#'")
-    if name.startswith("_"):
-        errors.append("name must not start with '_'")
-    if name.lower() != name:
-        errors.append("name must be lower cased")
     for pattern in patterns:
         if " " in pattern:
             errors.append(f"index_patterns [{pattern}] must not contain a space")
         if "," in pattern:
-            errors.append(f"index_patterns [{pattern}] must not contain a ','")
+            errors.append(f"index_pattern [{pattern}] must not contain a ','")
         if "#" in pattern:
-            errors.append(f"index_patterns [{pattern}] must not contain a '#'")
+            errors.append(f"index_pattern [{pattern}] must not contain a '#'")
         if ":" in pattern:
-            errors.append(f"index_patterns [{pattern}] must not contain a ':'")
+            errors.append(f"index_pattern [{pattern}] must not contain a ':'")
         if pattern.startswith("_"):
-            errors.append(f"index_patterns [{pattern}] must not start with '_'")
-    if errors:
-        raise invalid_index_template(name, "Validation Failed: " + "".join(f"{i}: {e};" for i, e in enumerate(errors, 1)))
+            errors.append(f"index_pattern [{pattern}] must not start with '_'")
+        if any(c in pattern for c in ' "\\,/<>?|'):
+            errors.append(f"index_pattern [{pattern}] must not contain the following characters {_PATTERN_CHARS}")
+    return errors
 
 
 def put_index_template(req: Request, name: str) -> tuple[int, dict]:
@@ -261,22 +409,39 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
         raise x_content_parse("[1:1] [index_template] failed to parse")
     _reject_system_keys(name, body, state)
     _unknown_field("index_template", body, INDEX_KEYS)
+    for key in ("composed_of", "ignore_missing_component_templates", "template", "_meta", "data_stream"):
+        if key in body and body[key] is None:
+            raise x_content_parse(f"[1:2] [index_template] {key} doesn't support values of type: VALUE_NULL")
     patterns = body.get("index_patterns")
     if patterns is None:
-        raise x_content_parse("[1:2] Required [index_patterns]")
+        raise illegal_argument("Required [index_patterns]")
     patterns = [patterns] if isinstance(patterns, str) else list(patterns)
-    _validate_names(name, patterns)
-    composed = list(body.get("composed_of") or [])
-    ignore_missing = list(body.get("ignore_missing_component_templates") or [])
-    missing = [c for c in composed if c not in state.component_templates and c not in ignore_missing]
-    if missing:
-        raise invalid_index_template(name, f"index template [{name}] specifies component templates {java_str(missing)} that do not exist")
+    priority = _int_field("index_template", "priority", body["priority"]) if "priority" in body else None
+    version = _int_field("index_template", "version", body["version"]) if "version" in body else None
+    if body.get("data_stream") is not None:
+        for key in body["data_stream"]:
+            if key not in ("hidden", "allow_custom_routing", "failure_store"):
+                raise x_content_parse("[1:2] [index_template] failed to parse field [data_stream]",
+                                      caused_by=x_content_parse(f"[1:2] [data_stream_template] unknown field [{key}]"))
+    if not patterns:
+        raise illegal_argument("There must be at least one pattern, zero given")
+    if priority is not None and priority < 0:
+        raise EsError("action_request_validation_exception",
+                      "Validation Failed: 1: index template priority must be >= 0;", 400)
     existing = state.index_templates.get(name)
     if req.param_bool("create") and existing is not None:
         raise illegal_argument(f"index template [{name}] already exists")
-    priority = body.get("priority")
-    if priority is not None and (isinstance(priority, bool) or not isinstance(priority, int) or priority < 0):
-        raise x_content_parse(f"[1:2] [index_template] failed to parse field [priority]")
+    _raise_validation(name, _name_errors(name) + _pattern_errors(patterns))
+    composed = list(body.get("composed_of") or [])
+    ignore_missing = list(body.get("ignore_missing_component_templates") or [])
+    missing = [c for c in composed if c not in state.component_templates]
+    if missing and "ignore_missing_component_templates" not in body:
+        raise invalid_index_template(name, f"index template [{name}] specifies component templates {java_str(missing)} that do not exist")
+    still_missing = [c for c in missing if c not in ignore_missing]
+    if still_missing:
+        raise invalid_index_template(
+            name, f"index template [{name}] specifies a missing component templates {java_str(still_missing)} "
+            "that does not exist and is not part of 'ignore_missing_component_templates'")
     prio = priority or 0
     overlaps = {
         other: rec["body"]["index_patterns"] for other, rec in sorted(state.index_templates.items())
@@ -291,10 +456,13 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
             "creation, please use a different priority"
         )
     stored: dict = {"index_patterns": patterns, "composed_of": composed}
-    stored["template"] = normalize_template_section(name, body.get("template"), state)
-    if not stored["template"]:
-        del stored["template"]
-    for key in ("priority", "version", "_meta", "allow_auto_create", "deprecated"):
+    if "template" in body:
+        stored["template"] = normalize_template_section(name, body["template"], state)
+    if priority is not None:
+        stored["priority"] = priority
+    if version is not None:
+        stored["version"] = version
+    for key in ("_meta", "allow_auto_create", "deprecated"):
         if body.get(key) is not None:
             stored[key] = copy.deepcopy(body[key])
     if body.get("data_stream") is not None:
@@ -308,20 +476,27 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
 
 
 def get_index_template(req: Request, name: str | None = None) -> tuple[int, dict]:
+    """GET _index_template[/{name}]: like component templates, but a comma in the name is
+    refused with "template name may not contain ','" (8.19.21, 9.5.2)."""
     state = req.state
+    if name is not None and "," in name:
+        raise illegal_argument("template name may not contain ','")
     names = _select(state.index_templates, name)
     if name is not None and not names and "*" not in name:
         raise resource_not_found(f"index template matching [{name}] not found")
     flat = req.param_bool("flat_settings")
-    return 200, {"index_templates": [
+    body = {"index_templates": [
         {"name": n, "index_template": _render(state, state.index_templates[n], flat)} for n in names
     ]}
+    return (404 if name is not None and not names else 200), body
 
 
 def delete_index_template(req: Request, name: str) -> tuple[int, dict]:
     state = req.state
     names = name.split(",")
-    matching = _select(state.index_templates, name)
+    matching: list[str] = []
+    for part in names:
+        matching += [n for n in _select(state.index_templates, part) if n not in matching]
     if len(names) > 1:
         missing = [n for n in names if n not in state.index_templates]
         if missing:

@@ -71,8 +71,21 @@ class EsVersion:
 
     @property
     def dense_vector_bbq_default(self) -> bool:
-        # dense_vector defaults to bbq_hnsw for dims >= 384 from 9.1 (backported to 8.19).
-        return self.since("9.1", backport_8x="8.19")
+        # dense_vector defaults to bbq_hnsw for dims >= 384 from 9.1. Not on 8.19 (8.19.21 shows
+        # int8_hnsw for 384 dims). With the default depending on dims, a dense_vector without
+        # dims shows no index_options until the first vector sets them (seen on 9.2.8 - 9.5.2).
+        return self.at_least("9.1")
+
+    @property
+    def bfloat16_vectors(self) -> bool:
+        # dense_vector element_type bfloat16: 9.3 (absent on 8.19.21, present on 9.5.2).
+        return self.at_least("9.3")
+
+    @property
+    def int4_shows_confidence_interval(self) -> bool:
+        # int4 index_options show "confidence_interval": 0.0 up to 9.3 (8.19.21, 9.2.8, 9.3.8), not
+        # from 9.4 (9.4.3, 9.5.2).
+        return not self.at_least("9.4")
 
     @property
     def semantic_text_inference_id_updatable(self) -> bool:

@@ -120,7 +120,7 @@ PROCESSOR_ERRORS = [
     ({"split": {"field": "a"}}, "[separator] required property is missing", {"processor_type": "split"}),
     ({"remove": {}}, "[keep] or [field] must be specified", {"processor_type": "remove"}),
     ({"foreach": {"field": "a", "processor": {"nope": {}}}}, "No processor type exists with name [nope]", {"processor_type": "nope"}),
-    ({"set": {"field": "a", "value": 1, "on_failure": []}}, "[on_failure] processors list is empty", {"property_name": "on_failure"}),
+    ({"set": {"field": "a", "value": 1, "on_failure": []}}, "[on_failure] processors list cannot be empty", {"property_name": "on_failure"}),
 ]
 
 

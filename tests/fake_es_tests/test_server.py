@@ -103,8 +103,12 @@ def test_unrecognized_query_parameter_is_refused(es):
 
 def test_body_required(es):
     with pytest.raises(BadRequestError) as exc:
-        es.perform_request("PUT", "/_ingest/pipeline/p", headers={"content-type": "application/json"})
+        es.perform_request("PUT", "/_component_template/c", headers={"content-type": "application/json"})
     assert error_of(exc) == (400, "parse_exception", "request body is required")
+    # The pipeline API words it differently (8.19.21, 9.5.2).
+    with pytest.raises(BadRequestError) as exc:
+        es.perform_request("PUT", "/_ingest/pipeline/p", headers={"content-type": "application/json"})
+    assert error_of(exc) == (400, "parse_exception", "request body or source parameter is required")
 
 
 def test_error_envelope_shape(fake_es):

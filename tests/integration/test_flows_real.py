@@ -292,3 +292,24 @@ def test_plan_on_a_cluster_without_the_inference_api(real_es_clean, eisops, tmp_
     code, out, err = eisops("plan", manifests, "--url", real_es_clean.url)
     assert code == 1
     assert "has no _inference API, so it cannot hold InferenceEndpoint resources" in err
+
+
+def test_index_mapping_with_default_values_plans_clean(real_es_clean, eisops, tmp_path):
+    """Defaults spelled out in a manifest: Elasticsearch drops some from GET _mapping and keeps others."""
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
+        kind: Index
+        name: defaults
+        spec:
+          mappings:
+            dynamic: true
+            properties:
+              k: {type: keyword, index: true, doc_values: true, store: false, norms: false}
+              t: {type: text, norms: true, index: true, fielddata: false}
+              n: {type: long, coerce: true, ignore_malformed: false}
+              d: {type: date, format: "strict_date_optional_time||epoch_millis"}
+              o: {type: object, enabled: true, properties: {x: {type: boolean, index: true}}}
+              v: {type: dense_vector, dims: 3, index: true, similarity: cosine, element_type: float}
+    """})
+    apply_ok(eisops, manifests, url)
+    assert_no_changes(eisops, manifests, url)
