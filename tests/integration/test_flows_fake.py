@@ -15,6 +15,7 @@ from elasticsearch import Elasticsearch
 
 from tests.ecs_corpus import corpus_available, write_ecs_manifests
 from tests.helpers import write_manifests
+from tests.integration.cases import DEFAULTS_INDEX
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "manifests"
 
@@ -252,20 +253,22 @@ def _doc(kind: str, i: int) -> str:
 
 def test_index_mapping_with_default_values_plans_clean(fake_es, eisops, tmp_path):
     """GET _mapping leaves out parameters set to their default; that is not a change."""
-    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
-        kind: Index
-        name: defaults
-        spec:
-          mappings:
-            dynamic: true
-            properties:
-              k: {type: keyword, index: true, doc_values: true, store: false, norms: false}
-              t: {type: text, norms: true, index: true, fielddata: false}
-              n: {type: long, coerce: true, ignore_malformed: false}
-              d: {type: date, format: "strict_date_optional_time||epoch_millis"}
-              o: {type: object, enabled: true, properties: {x: {type: boolean, index: true}}}
-              v: {type: dense_vector, dims: 3, index: true, similarity: cosine}
-    """})
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": DEFAULTS_INDEX})
     assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
     code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
     assert code == 0, out + err
+
+
+@pytest.mark.parametrize("version", ["8.18.0", "8.19.8", "9.0.0", "9.1.0", "9.3.0", "9.5.0"])
+def test_examples_round_trip_on_every_server_line(eisops, tmp_path, version):
+    """The version rules (EIS rate_limit shown until 9.1, GET showing only model_id from 9.2,
+    dense_vector and semantic_text defaults by version) never show as changes."""
+    from tests.fake_es import FakeElasticsearch
+
+    manifests = copy_examples(tmp_path)
+    with FakeElasticsearch(version=version) as fake:
+        assert eisops("apply", manifests, "--url", fake.url, "--auto-approve")[0] == 0
+        es = client(fake.url)
+        es.index(index="docs-000001", id="1", document={"title": "t", "body": "b"}, refresh=True)
+        code, out, err = eisops("plan", manifests, "--url", fake.url, "--detailed-exitcode")
+        assert (code, err) == (0, ""), out

@@ -14,6 +14,7 @@ from elasticsearch import Elasticsearch
 
 from tests.ecs_corpus import corpus_available, write_ecs_manifests
 from tests.helpers import write_manifests
+from tests.integration.cases import DEFAULTS_INDEX
 
 BOOKS = {
     "pipeline.yaml": """
@@ -297,19 +298,6 @@ def test_plan_on_a_cluster_without_the_inference_api(real_es_clean, eisops, tmp_
 def test_index_mapping_with_default_values_plans_clean(real_es_clean, eisops, tmp_path):
     """Defaults spelled out in a manifest: Elasticsearch drops some from GET _mapping and keeps others."""
     url = real_es_clean.url
-    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
-        kind: Index
-        name: defaults
-        spec:
-          mappings:
-            dynamic: true
-            properties:
-              k: {type: keyword, index: true, doc_values: true, store: false, norms: false}
-              t: {type: text, norms: true, index: true, fielddata: false}
-              n: {type: long, coerce: true, ignore_malformed: false}
-              d: {type: date, format: "strict_date_optional_time||epoch_millis"}
-              o: {type: object, enabled: true, properties: {x: {type: boolean, index: true}}}
-              v: {type: dense_vector, dims: 3, index: true, similarity: cosine, element_type: float}
-    """})
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": DEFAULTS_INDEX})
     apply_ok(eisops, manifests, url)
     assert_no_changes(eisops, manifests, url)
