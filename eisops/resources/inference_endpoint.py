@@ -260,7 +260,8 @@ class InferenceEndpointKind(ResourceKind):
         out: dict[str, Any] = {"service": body.get("service"), "task_type": body.get("task_type")}
         # service_settings: what GET shows, else what eisops applied (GET hides secrets, and
         # for the elastic service on 9.2+ everything but model_id).
-        live_settings = body.get("service_settings") or {}
+        live_settings = _visible_settings(body.get("service"), body.get("service_settings") or {},
+                                          desired.get("service_settings") or {})
         applied_settings = applied.get("service_settings") or {}
         fingerprints = record.get("secrets") or {}
         settings = {}
@@ -436,6 +437,27 @@ class InferenceEndpointKind(ResourceKind):
             else:  # pragma: no cover - plans are built by this module
                 raise ValueError(f"unknown operation {op.verb} for {self.kind}")
             records.write(cluster, state)
+
+
+#: The suffix Elasticsearch adds to the model_id of its own models when it picks the build for
+#: the node's platform (the ``elasticsearch`` service, 8.12+: ``.elser_model_2_linux-x86_64``).
+PLATFORM_SUFFIXES = ("_linux-x86_64",)
+
+
+def _visible_settings(service: Any, live: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
+    """The service_settings GET shows, with what Elasticsearch rewrote by itself put back."""
+    out = dict(live)
+    if service in ("elasticsearch", "elser"):
+        model, wanted = out.get("model_id"), desired.get("model_id")
+        if isinstance(model, str) and isinstance(wanted, str) and any(
+                model == wanted + suffix for suffix in PLATFORM_SUFFIXES):
+            out["model_id"] = wanted
+        # With adaptive allocations Elasticsearch fills num_allocations from the deployment's
+        # current size on every GET (reference 1.4); it is not drift.
+        adaptive = desired.get("adaptive_allocations")
+        if isinstance(adaptive, dict) and adaptive.get("enabled") is True:
+            out.pop("num_allocations", None)
+    return out
 
 
 def _no_such_api(exc: ClusterRequestError) -> bool:

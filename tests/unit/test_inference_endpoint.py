@@ -217,3 +217,32 @@ def test_created_endpoint_never_shows_its_secret(tmp_path, monkeypatch):
     assert "very-secret" not in text and "sha256:" not in text
     from eisops.plan.model import Plan
     assert "very-secret" not in render_json(Plan((change,)))
+
+
+ELSER = """
+service: elasticsearch
+service_settings:
+  model_id: .elser_model_2
+  num_threads: 1
+  num_allocations: 1
+  adaptive_allocations: {enabled: true, min_number_of_allocations: 1, max_number_of_allocations: 4}
+"""
+
+
+@pytest.mark.parametrize("live_settings, changed", [
+    # the platform build Elasticsearch picked, and allocations scaled by adaptive allocations
+    ({"model_id": ".elser_model_2_linux-x86_64", "num_threads": 1, "num_allocations": 3,
+      "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4}}, False),
+    ({"model_id": ".elser_model_2", "num_threads": 1, "num_allocations": 1,
+      "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4}}, False),
+    ({"model_id": ".multilingual-e5-small_linux-x86_64", "num_threads": 1, "num_allocations": 1,
+      "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4}}, True),
+    ({"model_id": ".elser_model_2", "num_threads": 2, "num_allocations": 1,
+      "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4}}, True),
+])
+def test_elasticsearch_service_rewrites_are_not_changes(tmp_path, live_settings, changed):
+    live = {"task_type": "sparse_embedding", "service": "elasticsearch", "service_settings": live_settings,
+            "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}}
+    change = plan_against(tmp_path, ELSER, live, applied_record(ELSER, tmp_path, "sparse_embedding"),
+                          task_type="sparse_embedding")
+    assert (change is not None) is changed
