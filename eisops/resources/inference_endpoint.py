@@ -418,25 +418,34 @@ class InferenceEndpointKind(ResourceKind):
 
     # ------------------------------------------------------------------ applying
     def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
+        """Send the operations, keeping eisops' record in step so ownership is never lost.
+
+        The record of a new endpoint is written before it is created: if the create fails, a
+        record of a missing endpoint only makes the next plan create it again, while an endpoint
+        without a record would look unmanaged. An update's record is written after it, so a
+        failed update still plans as a change.
+        """
         state = ctx.state.setdefault(self.kind, {})
         for op in change.operations:
             params = dict(op.params)
             task = params.pop("task_type", None) or change.task_type
             params.pop("salt", None)
             if op.verb == "put":
+                state[change.name] = _record_for(change.after, op, state.get(change.name))
+                records.write(cluster, state)
                 # Elasticsearch calls the provider when creating (reference 1.3): allow for it.
                 cluster.request("PUT", path("_inference", task, change.name), body=op.body_with_secrets(),
                                 params={"timeout": "120s"})
-                state[change.name] = _record_for(change.after, op, state.get(change.name))
             elif op.verb == "update":
                 cluster.request("PUT", path("_inference", task, change.name, "_update"), body=op.body_with_secrets())
                 state[change.name] = _record_for(change.after, op, state.get(change.name))
+                records.write(cluster, state)
             elif op.verb == "delete":
                 cluster.request("DELETE", path("_inference", task, change.name), params=params)
                 state.pop(change.name, None)
+                records.write(cluster, state)
             else:  # pragma: no cover - plans are built by this module
                 raise ValueError(f"unknown operation {op.verb} for {self.kind}")
-            records.write(cluster, state)
 
 
 #: The suffix Elasticsearch adds to the model_id of its own models when it picks the build for

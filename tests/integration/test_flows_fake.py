@@ -272,3 +272,17 @@ def test_examples_round_trip_on_every_server_line(eisops, tmp_path, version):
         es.index(index="docs-000001", id="1", document={"title": "t", "body": "b"}, refresh=True)
         code, out, err = eisops("plan", manifests, "--url", fake.url, "--detailed-exitcode")
         assert (code, err) == (0, ""), out
+
+
+def test_failed_endpoint_create_is_planned_again(fake_es, eisops, tmp_path):
+    """A create Elasticsearch refuses leaves nothing that would later look unmanaged."""
+    manifests = write_manifests(tmp_path / "m", {"e.yaml": """
+        kind: InferenceEndpoint
+        name: bad-model
+        task_type: text_embedding
+        spec: {service: elastic, service_settings: {model_id: no-such-model}}
+    """})
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1 and "InferenceEndpoint/bad-model" in err
+    plan = eisops.plan_json(manifests, "--url", fake_es.url)
+    assert [(c["name"], c["action"]) for c in plan["changes"]] == [("bad-model", "create")]
