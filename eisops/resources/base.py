@@ -154,6 +154,9 @@ class WholeBodyKind(ResourceKind):
     and delete are the same for all of them.
     """
 
+    #: What the user should know about every update of this kind, if anything.
+    update_note: ClassVar[str | None] = None
+
     @abstractmethod
     def object_path(self, name: str) -> str: ...
 
@@ -186,6 +189,7 @@ class WholeBodyKind(ResourceKind):
         return ResourceChange(
             self.kind, resource.name, Action.UPDATE, f"the {self.noun} differs from the manifest",
             before=before, after=after, changes=changes, operations=(Operation("put", body),),
+            notes=(self.update_note,) if self.update_note else (),
         )
 
     def still_used_by(self, live: LiveObject, ctx: PlanContext) -> str | None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class ComponentTemplateKind(WholeBodyKind):
     kind = "ComponentTemplate"
     noun = "component template"
+    update_note = "existing indices keep their settings and mappings; the change applies to indices created from now on"
 
     def object_path(self, name: str) -> str:
         return path("_component_template", name)

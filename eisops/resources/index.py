@@ -15,6 +15,7 @@ Ownership is marked in the index's mapping ``_meta``.
 from __future__ import annotations
 
 import copy
+import fnmatch
 import os
 import re
 from typing import TYPE_CHECKING, Any
@@ -206,7 +207,9 @@ class IndexKind(ResourceKind):
             marked.append(change)
         changes = tuple(marked)
         notes = ()
-        kept = mappings.undeclared_fields(mappings.canonical(live.body.get("mappings") or {}), after["mappings"])
+        declared_elsewhere = _template_fields(resource.name, ctx)
+        kept = [f for f in mappings.undeclared_fields(mappings.canonical(live.body.get("mappings") or {}),
+                                                       after["mappings"]) if f not in declared_elsewhere]
         if kept:
             notes = (f"fields in the index that no manifest declares stay until a reindex: {', '.join(kept[:20])}"
                      + (f" and {len(kept) - 20} more" if len(kept) > 20 else ""),)
@@ -259,6 +262,29 @@ class IndexKind(ResourceKind):
                 cluster.request("DELETE", index_path)
             else:  # pragma: no cover - plans are built by this module
                 raise ValueError(f"unknown operation {op.verb} for {self.kind}")
+
+
+def _template_fields(index: str, ctx: PlanContext) -> set[str]:
+    """Fields the manifests' index template for ``index`` declares (the one Elasticsearch would pick:
+    the highest priority among those whose patterns match), with its component templates."""
+    best = None
+    for template in ctx.manifest.of_kind("IndexTemplate"):
+        patterns = template.spec.get("index_patterns")
+        patterns = [patterns] if isinstance(patterns, str) else patterns or []
+        if any(fnmatch.fnmatchcase(index, p) for p in patterns if isinstance(p, str)):
+            priority = template.spec.get("priority") or 0
+            if best is None or priority > best[0]:
+                best = (priority, template)
+    if best is None:
+        return set()
+    template = best[1]
+    blocks = [ctx.manifest.get("ComponentTemplate", name) for name in template.spec.get("composed_of") or []]
+    specs = [b.spec for b in blocks if b is not None] + [template.spec]
+    names: set[str] = set()
+    for spec in specs:
+        mapping = (spec.get("template") or {}).get("mappings") if isinstance(spec.get("template"), dict) else None
+        names |= {entry.name for entry in mappings.walk_fields(mapping)}
+    return names
 
 
 def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:

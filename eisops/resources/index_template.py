@@ -73,6 +73,7 @@ def _overlapping(patterns: list[str], other: list[str]) -> bool:
 class IndexTemplateKind(WholeBodyKind):
     kind = "IndexTemplate"
     noun = "index template"
+    update_note = "existing indices keep their settings and mappings; the change applies to indices created from now on"
 
     def object_path(self, name: str) -> str:
         return path("_index_template", name)

@@ -7,6 +7,7 @@ run against real Elasticsearch in test_flows_real.py.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -286,3 +287,35 @@ def test_failed_endpoint_create_is_planned_again(fake_es, eisops, tmp_path):
     assert code == 1 and "InferenceEndpoint/bad-model" in err
     plan = eisops.plan_json(manifests, "--url", fake_es.url)
     assert [(c["name"], c["action"]) for c in plan["changes"]] == [("bad-model", "create")]
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def test_plan_of_every_action_matches_golden_rendering(fake_es, eisops, tmp_path):
+    """Update in place, replace, delete and blocked, rendered as a user sees them."""
+    manifests = copy_examples(tmp_path)
+    write_manifests(manifests, {"indices/books.yaml": """
+        kind: Index
+        name: books
+        spec:
+          mappings: {properties: {year: {type: long}}}
+    """})
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    index = manifests / "indices" / "docs-000001.yaml"
+    index.write_text(index.read_text().replace("refresh_interval: 5s", "refresh_interval: 10s")
+                     .replace("number_of_replicas: 1", "number_of_replicas: 0"))
+    endpoints = manifests / "inference" / "eis-jina.yaml"
+    text = endpoints.read_text().replace("model_id: jina-embeddings-v3  ", "model_id: jina-embeddings-v5-text-nano")
+    endpoints.write_text(text.split("---\nkind: InferenceEndpoint\nname: eis-jina-reranker-v2")[0])
+    templates = manifests / "templates" / "docs.yaml"
+    templates.write_text(templates.read_text().replace("category:\n          type: keyword",
+                                                       "category:\n          type: keyword\n          ignore_above: 512"))
+    books = manifests / "indices" / "books.yaml"
+    books.write_text(books.read_text().replace("type: long", "type: keyword"))
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 2, err
+    golden = GOLDEN / "plan_every_action.txt"
+    if os.environ.get("EISOPS_UPDATE_GOLDEN") == "1":
+        golden.write_text(out)
+    assert out == golden.read_text()
