@@ -18,6 +18,11 @@ PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "rep
 ING = {Action.CREATE: "creating", Action.UPDATE: "updating", Action.REPLACE: "replacing", Action.DELETE: "deleting"}
 
 
+def can_ask() -> bool:
+    """Whether a person can answer the confirmation (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
 class ProgressPrinter:
     """Draws one line per change as apply goes."""
 
@@ -55,13 +60,12 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
         if reasons:
             raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
         if not auto_approve:
-            if not sys.stdin.isatty():
+            if not can_ask():
                 raise ApplyRefused("apply needs a confirmation and there is no terminal to ask on; "
                                    "nothing was applied.", "Review the plan and pass --auto-approve.")
             answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
             if answer.strip() != "yes":
-                click.echo("Apply cancelled; nothing was changed.")
-                return EXIT_OK
+                raise ApplyRefused("apply cancelled; nothing was changed.")
         result = apply_plan(plan, ctx, ProgressPrinter(), allowed)
     finally:
         cluster.close()

@@ -319,3 +319,23 @@ def test_plan_of_every_action_matches_golden_rendering(fake_es, eisops, tmp_path
     if os.environ.get("EISOPS_UPDATE_GOLDEN") == "1":
         golden.write_text(out)
     assert out == golden.read_text()
+
+
+@pytest.mark.parametrize("answer, code", [("yes\n", 0), ("no\n", 1), ("y\n", 1)])
+def test_apply_asks_on_a_terminal(fake_es, tmp_path, monkeypatch, answer, code):
+    from click.testing import CliRunner
+
+    from eisops.cli import cli
+
+    manifests = write_manifests(tmp_path / "m", {"p.yaml": "kind: IngestPipeline\nname: p\nspec: {processors: []}\n"})
+    monkeypatch.setattr("eisops.cli.apply_cmd.can_ask", lambda: True)
+    result = CliRunner().invoke(cli, ["apply", str(manifests), "--url", fake_es.url], input=answer)
+    assert "Apply these changes? Only 'yes' is accepted" in result.output
+    created = "p" in (client(fake_es.url).ingest.get_pipeline().body or {}) if code == 0 else False
+    if code == 0:
+        assert result.exit_code == 0 and created, result.output
+    else:
+        assert isinstance(result.exception, Exception) and "apply cancelled" in str(result.exception)
+        from elasticsearch import NotFoundError
+        with pytest.raises(NotFoundError):
+            client(fake_es.url).ingest.get_pipeline(id="p")
