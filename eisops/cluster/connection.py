@@ -80,15 +80,21 @@ class Cluster:
         body: Any = None,
         params: dict[str, Any] | None = None,
         missing_ok: bool = False,
+        request_timeout: float | None = None,
     ) -> Any:
-        """Send one request; returns the parsed body, or None for a 404 when ``missing_ok``."""
+        """Send one request; returns the parsed body, or None for a 404 when ``missing_ok``.
+
+        ``request_timeout`` replaces the connection's timeout for requests that Elasticsearch
+        may take long to answer (creating an inference endpoint deploys or calls a model).
+        """
         self.request_count += 1
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        client = self.client.options(request_timeout=request_timeout) if request_timeout else self.client
         try:
             with warnings.catch_warnings():
                 # Deprecation headers are Elasticsearch's advice to the operator, not errors.
                 warnings.simplefilter("ignore", elasticsearch.ElasticsearchWarning)
-                response = self.client.perform_request(
+                response = client.perform_request(
                     method, url_path, params=query or None, headers=_JSON, body=body
                 )
         except elasticsearch.NotFoundError as exc:

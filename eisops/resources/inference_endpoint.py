@@ -45,6 +45,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
 SECRET_KEYS = frozenset({"api_key", "access_key", "secret_key", "service_account_json",
                          "secret_parameters", "entra_id"})
 
+#: Seconds Elasticsearch may take to create an endpoint (it calls the provider or deploys a model).
+CREATE_TIMEOUT = 120
+
 #: ``${NAME}``: the whole value comes from the environment variable NAME when planning.
 ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
@@ -433,9 +436,17 @@ class InferenceEndpointKind(ResourceKind):
             if op.verb == "put":
                 state[change.name] = _record_for(change.after, op, state.get(change.name))
                 records.write(cluster, state)
-                # Elasticsearch calls the provider when creating (reference 1.3): allow for it.
-                cluster.request("PUT", path("_inference", task, change.name), body=op.body_with_secrets(),
-                                params={"timeout": "120s"})
+                try:
+                    # Elasticsearch calls the provider, or deploys a model, when creating
+                    # (reference 1.3): give it time, on both ends.
+                    cluster.request("PUT", path("_inference", task, change.name), body=op.body_with_secrets(),
+                                    params={"timeout": f"{CREATE_TIMEOUT}s"}, request_timeout=CREATE_TIMEOUT + 30)
+                except ClusterRequestError as exc:
+                    # The client retries a request that timed out; if the first attempt did
+                    # create the endpoint, the retry finds it (reference 7.5). The read-back that
+                    # follows checks that it is the endpoint of the manifest.
+                    if exc.error_type != "resource_already_exists_exception":
+                        raise
             elif op.verb == "update":
                 cluster.request("PUT", path("_inference", task, change.name, "_update"), body=op.body_with_secrets())
                 state[change.name] = _record_for(change.after, op, state.get(change.name))

@@ -339,3 +339,33 @@ def test_apply_asks_on_a_terminal(fake_es, tmp_path, monkeypatch, answer, code):
         from elasticsearch import NotFoundError
         with pytest.raises(NotFoundError):
             client(fake_es.url).ingest.get_pipeline(id="p")
+
+
+def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_path):
+    """A retried create (the first attempt timed out but succeeded) meets 'already exists';
+    apply then checks the endpoint against the manifest instead of failing."""
+    from eisops.apply.applier import apply_plan
+    from eisops.cluster.connection import ConnectionSettings, connect
+    from eisops.errors import ApplyFailed
+    from eisops.manifest.validate import load_manifests
+    from eisops.plan.planner import build_plan
+
+    manifests = write_manifests(tmp_path / "m", {"e.yaml": """
+        kind: InferenceEndpoint
+        name: twice
+        task_type: text_embedding
+        spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
+    """})
+    es = client(fake_es.url)
+    plan, ctx = build_plan(load_manifests([str(manifests)]), connect(ConnectionSettings(url=fake_es.url)))
+    es.inference.put(inference_id="twice", task_type="text_embedding",
+                     inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v5-text-nano"}})
+    result = apply_plan(plan, ctx)
+    assert [c.address for c in result.done] == ["InferenceEndpoint/twice"]
+
+    es.inference.delete(inference_id="twice")
+    plan, ctx = build_plan(load_manifests([str(manifests)]), connect(ConnectionSettings(url=fake_es.url)))
+    es.inference.put(inference_id="twice", task_type="text_embedding",
+                     inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v3"}})
+    with pytest.raises(ApplyFailed, match="reports different values at: service_settings.model_id"):
+        apply_plan(plan, ctx)
