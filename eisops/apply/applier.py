@@ -1,7 +1,8 @@
 """The applier: executes exactly the changes of a plan, in the plan's order, and checks each one.
 
 Before writing anything it refuses a plan that holds blocked changes, conflicts, or changes
-needing an opt-in flag that was not given, so a refused apply leaves the cluster untouched.
+needing an opt-in flag that was not given, and asks Elasticsearch to check the bodies it can
+check without writing (the kinds' preflight), so a refused apply leaves the cluster untouched.
 After each write it reads the object back and compares it with the plan's desired body.
 Progress goes to a listener; this module never prints.
 """
@@ -53,6 +54,17 @@ def refusals(plan: Plan, allowed: set[str]) -> list[str]:
     return reasons
 
 
+def preflight(plan: Plan, ctx: PlanContext) -> list[str]:
+    """Ask Elasticsearch, without writing anything, whether it would refuse any body of the plan,
+    so that a body it refuses stops apply before the first write rather than half-way."""
+    problems = []
+    for change in plan.writing_changes:
+        why = BY_NAME[change.kind].preflight(ctx.cluster, change, ctx)
+        if why:
+            problems.append(f"{change.address}: {why}")
+    return problems
+
+
 def apply_plan(plan: Plan, ctx: PlanContext, listener: ApplyListener | None = None,
                allowed: set[str] | frozenset[str] = frozenset()) -> ApplyResult:
     """Carry out ``plan`` against ``ctx.cluster``. Raises ApplyRefused before any write, ApplyFailed after."""
@@ -62,6 +74,9 @@ def apply_plan(plan: Plan, ctx: PlanContext, listener: ApplyListener | None = No
         raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
     if ctx.cluster is None:
         raise ApplyRefused("an offline plan cannot be applied")
+    problems = preflight(plan, ctx)
+    if problems:
+        raise ApplyRefused("Elasticsearch refuses these bodies; nothing was applied:\n  " + "\n  ".join(problems))
     result = ApplyResult()
     writing = plan.writing_changes
     for position, change in enumerate(writing):

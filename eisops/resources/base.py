@@ -130,6 +130,11 @@ class ResourceKind(ABC):
         )
 
     # ----------------------------------------------------------- applying
+    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+        """Elasticsearch's objection to the change's body, asked without writing; None when it has none
+        or cannot be asked."""
+        return None
+
     @abstractmethod
     def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
         """Send the change's operations, in order."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 from eisops.cluster.connection import path
+from eisops.errors import ClusterRequestError
+from eisops.plan.model import ResourceChange
 from eisops.resources import index_settings
 from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
 
@@ -87,6 +89,24 @@ class IngestPipelineKind(WholeBodyKind):
                         refs.append(Reference("InferenceEndpoint", target, here + ("model_id",),
                                               "inference processor model_id"))
         return refs
+
+    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+        """The simulate API parses the pipeline as PUT would, and writes nothing (reference 5).
+
+        Errors while running the processors over the empty sample document come back per
+        document and are not objections: only a pipeline Elasticsearch cannot parse is.
+        """
+        body = next((op.body for op in change.operations if op.verb == "put"), None)
+        if body is None:
+            return None
+        try:
+            cluster.request("POST", "/_ingest/pipeline/_simulate",
+                            body={"pipeline": body, "docs": [{"_source": {}}]})
+        except ClusterRequestError as exc:
+            if exc.status == 400:
+                return exc.message.split(" failed (400): ", 1)[-1]
+            raise
+        return None
 
     def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}

@@ -369,3 +369,25 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
                      inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v3"}})
     with pytest.raises(ApplyFailed, match="reports different values at: service_settings.model_id"):
         apply_plan(plan, ctx)
+
+
+def test_pipeline_elasticsearch_refuses_stops_apply_before_any_write(fake_es, eisops, tmp_path):
+    manifests = write_manifests(tmp_path / "m", {"m.yaml": """
+        kind: InferenceEndpoint
+        name: first
+        task_type: text_embedding
+        spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
+        ---
+        kind: IngestPipeline
+        name: broken
+        spec:
+          processors:
+            - no_such_processor: {field: a}
+            - set: {value: 1}
+    """})
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1
+    assert "Elasticsearch refuses these bodies; nothing was applied" in err
+    assert "IngestPipeline/broken: parse_exception: No processor type exists with name [no_such_processor]" in err
+    ids = {e["inference_id"] for e in client(fake_es.url).inference.get(inference_id="_all").body["endpoints"]}
+    assert "first" not in ids

@@ -301,3 +301,26 @@ def test_index_mapping_with_default_values_plans_clean(real_es_clean, eisops, tm
     manifests = write_manifests(tmp_path / "m", {"i.yaml": DEFAULTS_INDEX})
     apply_ok(eisops, manifests, url)
     assert_no_changes(eisops, manifests, url)
+
+
+def test_pipeline_elasticsearch_refuses_stops_apply_before_any_write(real_es_clean, eisops, tmp_path):
+    """This distribution has no ingest-common: a `set` processor is refused, and apply stops
+    before it writes anything."""
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", {"p.yaml": """
+        kind: IngestPipeline
+        name: valid-and-first
+        spec:
+          processors: [{set_security_user: {field: user}}]
+        ---
+        kind: IngestPipeline
+        name: needs-ingest-common
+        spec:
+          processors: [{set: {field: a, value: 1}}]
+    """})
+    code, out, err = eisops("apply", manifests, "--url", url, "--auto-approve")
+    assert code == 1 and "nothing was applied" in err
+    assert "No processor type exists with name [set]" in err
+    from elasticsearch import NotFoundError
+    with pytest.raises(NotFoundError):
+        Elasticsearch(url).ingest.get_pipeline(id="valid-and-first")
