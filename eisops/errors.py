@@ -61,10 +61,12 @@ class ConnectionFailed(EisopsError):
 class ClusterRequestError(EisopsError):
     """Elasticsearch answered a request with an error."""
 
-    def __init__(self, message: str, status: int | None = None, error_type: str | None = None):
+    def __init__(self, message: str, status: int | None = None, error_type: str | None = None,
+                 reason: str | None = None):
         super().__init__(message)
         self.status = status
         self.error_type = error_type
+        self.reason = reason  # Elasticsearch's own words
 
 
 class ApplyRefused(EisopsError):

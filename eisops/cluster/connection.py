@@ -138,6 +138,7 @@ def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str
             f"{method} {url_path}: not allowed for these credentials (403): {reason}",
             status,
             error_type,
+            reason,
         )
     if error_type == "media_type_header_exception":
         return ConnectionFailed(
@@ -145,7 +146,7 @@ def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str
             "eisops needs Elasticsearch 8.18 or later.",
         )
     text = f"{error_type}: {reason}" if error_type else reason
-    return ClusterRequestError(f"{method} {url_path} failed ({status}): {text}", status, error_type)
+    return ClusterRequestError(f"{method} {url_path} failed ({status}): {text}", status, error_type, text)
 
 
 def _transport_failure(exc: elastic_transport.TransportError, url: str) -> ConnectionFailed:

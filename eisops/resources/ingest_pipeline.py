@@ -104,7 +104,7 @@ class IngestPipelineKind(WholeBodyKind):
                             body={"pipeline": body, "docs": [{"_source": {}}]})
         except ClusterRequestError as exc:
             if exc.status == 400:
-                return exc.message.split(" failed (400): ", 1)[-1]
+                return exc.reason
             raise
         return None
 

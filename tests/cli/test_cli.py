@@ -102,3 +102,30 @@ def test_version():
 def test_readme_shows_the_offline_plan():
     readme = (GOLDEN.parent.parent / "README.md").read_text()
     assert (GOLDEN / "offline_plan.txt").read_text() in readme
+
+
+def test_unverifiable_tls_certificate_is_one_line_with_the_fix(tmp_path):
+    import shutil
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    server = HTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{server.server_address[1]}"
+        result = run("plan", "manifests", "--url", url)
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"Error: cannot verify the TLS certificate of {url}")
+        assert "--ca-cert" in result.stderr
+    finally:
+        server.shutdown()
