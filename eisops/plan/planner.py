@@ -82,4 +82,6 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
     for kind in reversed(KINDS):
         for name in sorted((n for k, n in ctx.deleting if k == kind.kind), reverse=True):
             changes.append(kind.plan_delete(ctx.live[kind.kind][name], ctx))
-    return Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged)
+    plan = Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged)
+    ctx.writing = {(c.kind, c.name) for c in plan.writing_changes}
+    return plan

@@ -69,6 +69,7 @@ class PlanContext:
     live: dict[str, dict[str, LiveObject]] = field(default_factory=dict)  # kind -> name -> object
     state: dict[str, Any] = field(default_factory=dict)  # kind-specific data read with the live objects
     deleting: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) the plan deletes
+    writing: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) the finished plan writes
 
     @property
     def offline(self) -> bool:

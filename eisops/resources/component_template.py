@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path
+from eisops.plan.model import ResourceChange
 from eisops.resources import template_block
 from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
 
@@ -65,6 +66,10 @@ class ComponentTemplateKind(WholeBodyKind):
             if name in composed:
                 users.add(template.name)
         return users
+
+    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+        body = next((op.body for op in change.operations if op.verb == "put"), None)
+        return template_block.simulate_block(cluster, ctx, (body or {}).get("template"))
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_component_template", missing_ok=True) or {}

@@ -247,6 +247,13 @@ class IndexKind(ResourceKind):
             operations=(Operation("delete"),), requires="--allow-index-deletion")
 
     # ------------------------------------------------------------------ applying
+    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+        """A new index's settings, mappings and aliases, checked as a template for its name."""
+        body = next((op.body for op in change.operations if op.verb == "create"), None)
+        if body is None:
+            return None
+        return template_block.simulate_block(cluster, ctx, body, [change.name])
+
     def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
         index_path = path(change.name)
         for op in change.operations:

@@ -139,6 +139,16 @@ class IndexTemplateKind(WholeBodyKind):
             out["data_stream"] = {**DATA_STREAM_DEFAULTS, **out["data_stream"]}
         return out
 
+    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+        """The whole template, composition included, when its component templates are already
+        as planned; otherwise its own block (the components are checked on their own)."""
+        body = next((op.body for op in change.operations if op.verb == "put"), None)
+        if body is None:
+            return None
+        if any(("ComponentTemplate", name) in ctx.writing for name in body.get("composed_of") or []):
+            return template_block.simulate_block(cluster, ctx, body.get("template"), _patterns(body))
+        return template_block.simulate(cluster, body, name=change.name)
+
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_index_template", missing_ok=True) or {}
         return _objects(body)

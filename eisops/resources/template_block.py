@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from eisops.errors import ClusterRequestError
 from eisops.resources import aliases as alias_rules
 from eisops.resources import index_settings, mappings
-from eisops.resources.base import Reference
+from eisops.resources.base import PlanContext, Reference
 
 #: Added by Elasticsearch 9.2+ on every template; refused if sent back (reference 4.2).
 TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
@@ -154,3 +155,40 @@ def alias_problems(aliases: Any, base: tuple) -> list[tuple[tuple, str]]:
 
 def timestamp_problems(spec: dict[str, Any]) -> list[tuple[tuple, str]]:
     return [((k,), f"{k} is managed by Elasticsearch and cannot be set") for k in TIMESTAMP_KEYS if k in spec]
+
+
+# ----------------------------------------------------------------- preflight
+#: The pattern of the throw-away templates eisops asks Elasticsearch to simulate.
+PREFLIGHT_PATTERN = "eisops-preflight-check-*"
+
+
+def preflight_priority(ctx: PlanContext) -> int:
+    """A priority no live or planned index template has, so a simulation never meets the
+    same-priority overlap rule by accident."""
+    priorities = [t.body.get("priority") for t in ctx.live.get("IndexTemplate", {}).values()]
+    priorities += [r.spec.get("priority") for r in ctx.manifest.of_kind("IndexTemplate")]
+    return max([p for p in priorities if isinstance(p, int) and not isinstance(p, bool)] + [0]) + 1
+
+
+def simulate(cluster: Any, body: dict[str, Any], name: str | None = None) -> str | None:
+    """Elasticsearch's objection to an index template body, asked with the simulate API, which
+    validates settings, mappings, aliases and composition as PUT does and stores nothing
+    (reference 4.4). None when it has none."""
+    url = "/_index_template/_simulate" + (f"/{name}" if name else "")
+    try:
+        cluster.request("POST", url, body=body)
+    except ClusterRequestError as exc:
+        if exc.status == 400 and "no handler found" not in (exc.reason or ""):
+            return exc.reason
+        if exc.status in (400, 404, 405):
+            return None  # a server without the simulate API: Elasticsearch checks the PUT itself
+        raise
+    return None
+
+
+def simulate_block(cluster: Any, ctx: PlanContext, block: Any, patterns: list[str] | None = None) -> str | None:
+    """The objection to a template block (settings, mappings, aliases) on its own."""
+    if not isinstance(block, dict) or not block:
+        return None
+    return simulate(cluster, {"index_patterns": patterns or [PREFLIGHT_PATTERN],
+                              "priority": preflight_priority(ctx), "template": block})

@@ -46,6 +46,10 @@ between two runs of the *same* server, never behaviour:
   id per build), ``index.history.uuid`` — in nested and ``flat_settings``
   form.
 * Node ids: the keys of a ``nodes`` map become ``<node>``.
+* The names the simulate-template APIs make up per request from a random
+  lower-cased UUID (``simulate_template_<uuid>``, ``simulate_index_template_<uuid>``
+  for a simulated body, ``simulate_template_index_<uuid>`` for the temporary
+  index, e.g. in a ``{index}`` alias): ``<uuid>``, in values and in keys.
 * UUIDs inside strings and ``index_uuid`` metadata: any 22-character
   base64url token that follows ``/`` inside ``[...]`` (``[idx/UUID]``) or is
   the whole value of an ``index_uuid`` key becomes ``<uuid>`` (``_na_`` is
@@ -97,6 +101,7 @@ _UUID_IN_BRACKETS = re.compile(r"(\[[^\[\]/]+/)[A-Za-z0-9_-]{22}(\])")
 _UUID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _ALLOWED = re.compile(r"allowed: \[([A-Z, ]+)\]")
 _LOCATION = re.compile(r"^\[\d+:\d+\] ")
+_SIMULATE_NAME = re.compile(r"(simulate_template_index_|simulate_index_template_|simulate_template_)[a-z0-9_-]{22}")
 _VALIDATION = re.compile(r"Validation Failed: ((?:\d+: [^;]*;)+)")
 _LISTINGS = {
     "/_component_template": "component_templates",
@@ -167,6 +172,7 @@ def _sorted_suppressed(err: dict) -> dict:
 
 
 def _scrub_string(value: str) -> str:
+    value = _SIMULATE_NAME.sub(r"\1<uuid>", value)
     value = _UUID_IN_BRACKETS.sub(r"\1<uuid>\2", value)
     value = _VALIDATION.sub(_sorted_validation, value)
     return _ALLOWED.sub(lambda m: "allowed: [" + ", ".join(sorted(m.group(1).split(", "))) + "]", value)
@@ -218,7 +224,7 @@ def _walk(value: Any, parent: str | None = None) -> Any:
             if key == "nodes" and isinstance(sub, dict) and parent is None:
                 out[key] = {"<node>" if i == 0 else f"<node{i}>": _walk(v, key) for i, v in enumerate(sub.values())}
                 continue
-            out[key] = _walk(sub, key)
+            out[_SIMULATE_NAME.sub(r"\1<uuid>", key)] = _walk(sub, key)
         return out
     if isinstance(value, list):
         return [_walk(v, parent) for v in value]

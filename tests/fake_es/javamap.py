@@ -44,3 +44,34 @@ def hashmap_order(keys: Iterable[str]) -> list[str]:
 
     # sorted() is stable: keys sharing a bucket keep insertion order, as in a bucket's list.
     return sorted(keys, key=bucket)
+
+
+def _table_size_for(n: int) -> int:
+    cap = 1
+    while cap < n:
+        cap *= 2
+    return cap
+
+
+def putall_order(sorted_keys: Iterable[str], legacy_presize: bool) -> list[str]:
+    """The keys in the order an empty ``new HashMap<>()`` iterates them after one
+    ``putAll`` of a map holding them (in this order, e.g. a ``TreeMap``).
+
+    ``putAll`` into an empty HashMap pre-sizes the table from the source size:
+    ``tableSizeFor((int) (s / 0.75f + 1))`` up to JDK 18, ``tableSizeFor((int)
+    Math.ceil(s / 0.75))`` from JDK 19 (JDK-8281631), so three entries land in a
+    table of 8 on Java 17 but of 4 on Java 21+. Seen in the ``overlapping`` list of
+    the simulate-template APIs: 8.19.21 on Java 17 vs. 9.5.2 on Java 25.
+    """
+    keys = list(dict.fromkeys(sorted_keys))
+    s = len(keys)
+    if not s:
+        return []
+    t = int(s / 0.75 + 1.0) if legacy_presize else -(-s * 4 // 3)
+    cap = _table_size_for(t)
+
+    def bucket(key: str) -> int:
+        h = string_hash(key)
+        return (h ^ (h >> 16)) & (cap - 1)
+
+    return sorted(keys, key=bucket)

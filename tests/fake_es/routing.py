@@ -9,7 +9,10 @@ path that exists for other methods answers 405 ("Incorrect HTTP method ...",
 the allowed methods in ES's enum order); an unknown path answers 400 ("no
 handler found for uri ..."); HEAD falls back to the GET handler; query
 parameters a route does not declare are refused like ES ("request [...]
-contains unrecognized parameter: [...]").
+contains unrecognized parameter: [...]", several in sorted order, as ES
+collects them in a TreeSet); ``body_params`` are declared only for requests
+with a body (the simulate-template actions read ``create``/``cause`` only
+then).
 
 What it must not do: implement any API behaviour or hold cluster state.
 """
@@ -103,6 +106,9 @@ class Route:
     pattern: str
     handler: Handler
     params: frozenset[str]
+    # Parameters a handler reads only when the request has a body (ES's simulate-template
+    # actions read create/cause only then, so without a body they are "unrecognized").
+    body_params: frozenset[str] = frozenset()
     segments: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -127,10 +133,11 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, methods: str | tuple[str, ...], pattern: str, handler: Handler, params: tuple[str, ...] = ()) -> None:
+    def add(self, methods: str | tuple[str, ...], pattern: str, handler: Handler, params: tuple[str, ...] = (),
+            body_params: tuple[str, ...] = ()) -> None:
         if isinstance(methods, str):
             methods = (methods,)
-        self.routes.append(Route(tuple(methods), pattern, handler, frozenset(params)))
+        self.routes.append(Route(tuple(methods), pattern, handler, frozenset(params), frozenset(body_params)))
 
     def _candidates(self, parts: list[str]) -> list[tuple[int, Route, dict[str, str]]]:
         found = []
@@ -196,7 +203,10 @@ class Router:
     @staticmethod
     def _check_params(request: Request, route: Route) -> None:
         allowed = route.params | GLOBAL_PARAMS
-        unknown = [k for k in request.query if k not in allowed]
+        if request.has_body():
+            allowed |= route.body_params
+        # BaseRestHandler collects the unconsumed parameters in a TreeSet: sorted (8.19.21, 9.5.2).
+        unknown = sorted(k for k in request.query if k not in allowed)
         if not unknown:
             return
         parts = []

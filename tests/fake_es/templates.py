@@ -22,6 +22,17 @@ component templates but collected into "Validation Failed" for index
 templates; body parsing errors follow ObjectParser (``Required [x]``,
 "doesn't support values of type", numbers truncated).
 
+Simulation (``POST _index_template/_simulate[/{name}]``,
+``POST _index_template/_simulate_index/{index}``; 8.19.21, 9.5.2): a body goes
+through the same checks as a put (``prepare_index_template``) under the given
+name or a made-up ``simulate_template_<uuid>`` / ``simulate_index_template_<uuid>``
+and is never stored; the answer is ``{"template": {"settings", "mappings"?,
+"aliases"}, "overlapping": [...]}`` (``{}`` from _simulate_index when nothing
+matches): settings nested with DataTier's ``_tier_preference``, mappings as
+the composed, parsed mapping (with the data-stream timestamp for data-stream
+templates), ``{index}`` in alias names resolved, and every template whose
+patterns intersect the simulated one's, in HashMap-after-putAll order.
+
 What it must not do: create indices (indices.py applies the result).
 """
 
@@ -33,14 +44,16 @@ from functools import lru_cache
 
 from . import settings as index_settings
 from .aliases import template_aliases
+from .index_resolution import validate_alias_name
 from .errors import (
     EsError, illegal_argument, invalid_index_template, java_str, number_format, resource_not_found,
     x_content_parse,
 )
 from .mapping_merge import compose
-from .javamap import hashmap_order
+from .javamap import hashmap_order, putall_order
 from .mappings import check_total_fields, parse_root, unwrap_type, wrap_parse_failure
 from .routing import Request, Router, acknowledged
+from .state import new_uuid
 
 TEMPLATE_KEYS = ("settings", "mappings", "aliases", "lifecycle", "data_stream_options")
 COMPONENT_KEYS = ("template", "version", "_meta", "deprecated")
@@ -98,7 +111,7 @@ def _null_section(section: str, key: str) -> EsError:
     )
 
 
-def _template_settings(name: str, raw: object, state, component: bool) -> dict:
+def _template_settings(name: str, raw: object, state, component: bool, extra_errors: list[str] = ()) -> dict:
     """Normalise and validate template settings the way each template kind does.
 
     Index templates collect every problem into one invalid_index_template
@@ -128,17 +141,22 @@ def _template_settings(name: str, raw: object, state, component: bool) -> dict:
         index_settings.raise_first(index_settings.setting_errors(flat, version, skip_private=True))
     elif component:
         index_settings.raise_first(index_settings.setting_errors(flat, version))
-    errors = index_settings.validation_errors(flat, version)
+    # MetadataIndexTemplateService.validate: name, pattern and settings problems in one list.
+    errors = list(extra_errors) + index_settings.validation_errors(flat, version)
     if errors:
         raise invalid_index_template(name, "Validation Failed: " + "".join(f"{i}: {e};" for i, e in enumerate(errors, 1)))
     return flat
 
 
-def normalize_template_section(name: str, raw: object, state, component: bool = False) -> dict:
+def normalize_template_section(name: str, raw: object, state, component: bool = False,
+                               extra_errors: list[str] = ()) -> dict:
     """Validate and normalise a ``template`` block; mappings are kept as sent.
 
     Stored shapes (8.19.21, 9.5.2): ``settings: {}`` stays ``{}``, ``aliases: {}``
-    stays ``{}``, but empty ``mappings`` are dropped."""
+    stays ``{}``; empty ``mappings`` are kept here (the simulate APIs then show
+    ``mappings: {}``) but dropped by GET (see ``_render``). ``extra_errors`` (name
+    and pattern problems of an index template) are reported with the settings
+    problems in one "Validation Failed"."""
     section = "component_template" if component else "index_template"
     if raw is None:
         return {}
@@ -153,8 +171,10 @@ def normalize_template_section(name: str, raw: object, state, component: bool = 
         if key in raw and raw[key] is None:
             raise _null_section(section, key)
     if "settings" in raw:
-        flat = _template_settings(name, raw["settings"], state, component)
+        flat = _template_settings(name, raw["settings"], state, component, extra_errors)
         out["settings"] = index_settings.nest(flat)
+    else:
+        _raise_validation(name, list(extra_errors))
     if raw.get("mappings") is not None:
         if not isinstance(raw["mappings"], dict):
             raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]",
@@ -170,8 +190,7 @@ def normalize_template_section(name: str, raw: object, state, component: bool = 
         if component and "settings" in out:
             check_total_fields(parse_root(mappings, state.mapping_context(materialize=False)),
                                index_settings.normalize(out["settings"]))
-        if mappings:
-            out["mappings"] = copy.deepcopy(mappings)
+        out["mappings"] = copy.deepcopy(mappings)
     if raw.get("aliases") is not None:
         if not isinstance(raw["aliases"], dict):
             raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]", caused_by=x_content_parse(
@@ -203,7 +222,7 @@ def validate_composite(state, name: str, body: dict, components: dict | None = N
     """The composed template must make a valid index (8.19.21, 9.5.2 error shape:
     "composable template [x] template after composition ... is invalid" caused by
     "invalid composite mappings for [x]" caused by the mapping error)."""
-    flat, mappings, _ = composite(state, body, components)
+    flat, mappings, aliases = composite(state, body, components)
     composed = body.get("composed_of", [])
     with_components = f"with component templates {java_str(composed)} " if composed else ""
     message = f"composable template [{name}] template after composition {with_components}is invalid"
@@ -211,6 +230,14 @@ def validate_composite(state, name: str, body: dict, components: dict | None = N
         index_settings.validate_for_create(flat, state.version)
     except EsError as err:
         raise illegal_argument(message, caused_by=err) from None
+    # Aliases are resolved for a temporary index before the mappings are parsed: one named
+    # like an existing index is an InvalidAliasNameException (8.19.21, 9.5.2).
+    for alias in aliases:
+        if alias in state.indices:
+            try:
+                validate_alias_name(state, alias)
+            except EsError as err:
+                raise illegal_argument(message, caused_by=err) from None
     try:
         try:
             parsed = parse_root(compose(mappings), state.mapping_context(materialize=False))
@@ -319,6 +346,8 @@ def put_component(req: Request, name: str) -> tuple[int, dict]:
 def _render(state, record: dict, flat_settings: bool) -> dict:
     body = copy.deepcopy(record["body"])
     section = body.get("template")
+    if section is not None and section.get("mappings") == {}:
+        del section["mappings"]  # GET drops empty mappings (8.19.21, 9.5.2)
     if flat_settings and section and "settings" in section:
         section["settings"] = index_settings.render(index_settings.normalize(section["settings"]), True)
     if state.version.template_and_pipeline_timestamps:
@@ -402,11 +431,32 @@ def _pattern_errors(patterns: list[str]) -> list[str]:
     return errors
 
 
-def put_index_template(req: Request, name: str) -> tuple[int, dict]:
-    state = req.state
-    body = req.json()
+def _request_validation(body: dict, patterns: list[str], priority: int | None) -> None:
+    """PutComposableIndexTemplateAction.Request#validateIndexTemplate, run before the master
+    operation (also for the simulate APIs): a match-all template may not set ``index.hidden``
+    (as sent, without the ``index.`` prefix added) and the priority must be >= 0."""
+    errors = []
+    section = body.get("template")
+    if isinstance(section, dict) and any(p == "*" for p in patterns):
+        raw = section.get("settings")
+        if isinstance(raw, dict) and "index.hidden" in index_settings.flatten(raw):
+            errors.append("global composable templates may not specify the setting index.hidden")
+    if priority is not None and priority < 0:
+        errors.append("index template priority must be >= 0")
+    if errors:
+        raise EsError("action_request_validation_exception",
+                      "Validation Failed: " + "".join(f"{i}: {e};" for i, e in enumerate(errors, 1)), 400)
+
+
+def prepare_index_template(state, name: str, body: object, create: bool) -> dict:
+    """Parse and validate an index template body as ``name`` and return what would be
+    stored, without storing it: the put API and the simulate APIs share this.
+
+    Order as in ES (8.19.21, 9.5.2): body parsing, request validation, missing
+    component templates (validateV2TemplateRequest), ``create``, same-priority
+    overlaps, name/pattern/settings "Validation Failed", composite validation."""
     if not isinstance(body, dict):
-        raise x_content_parse("[1:1] [index_template] failed to parse")
+        raise x_content_parse(f"[1:1] [index_template] Expected START_OBJECT but was: {token_name(body)}")
     _reject_system_keys(name, body, state)
     _unknown_field("index_template", body, INDEX_KEYS)
     for key in ("composed_of", "ignore_missing_component_templates", "template", "_meta", "data_stream"):
@@ -425,13 +475,7 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
                                       caused_by=x_content_parse(f"[1:2] [data_stream_template] unknown field [{key}]"))
     if not patterns:
         raise illegal_argument("There must be at least one pattern, zero given")
-    if priority is not None and priority < 0:
-        raise EsError("action_request_validation_exception",
-                      "Validation Failed: 1: index template priority must be >= 0;", 400)
-    existing = state.index_templates.get(name)
-    if req.param_bool("create") and existing is not None:
-        raise illegal_argument(f"index template [{name}] already exists")
-    _raise_validation(name, _name_errors(name) + _pattern_errors(patterns))
+    _request_validation(body, patterns, priority)
     composed = list(body.get("composed_of") or [])
     ignore_missing = list(body.get("ignore_missing_component_templates") or [])
     missing = [c for c in composed if c not in state.component_templates]
@@ -442,6 +486,8 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
         raise invalid_index_template(
             name, f"index template [{name}] specifies a missing component templates {java_str(still_missing)} "
             "that does not exist and is not part of 'ignore_missing_component_templates'")
+    if create and name in state.index_templates:
+        raise illegal_argument(f"index template [{name}] already exists")
     prio = priority or 0
     overlaps = {
         other: rec["body"]["index_patterns"] for other, rec in sorted(state.index_templates.items())
@@ -455,9 +501,17 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
             + f") that have the same priority [{prio}], multiple index templates may not match during index "
             "creation, please use a different priority"
         )
+    errors = _name_errors(name) + _pattern_errors(patterns)
+    raw_settings = body["template"].get("settings") if isinstance(body.get("template"), dict) else None
+    if any(p == "*" for p in patterns) and isinstance(raw_settings, dict) \
+            and "index.hidden" in index_settings.normalize(index_settings.unwrap(raw_settings)):
+        # validate() sees the settings with the "index." prefix added (8.19.21, 9.5.2)
+        errors.append("global templates may not specify the setting index.hidden")
     stored: dict = {"index_patterns": patterns, "composed_of": composed}
     if "template" in body:
-        stored["template"] = normalize_template_section(name, body["template"], state)
+        stored["template"] = normalize_template_section(name, body["template"], state, extra_errors=errors)
+    else:
+        _raise_validation(name, errors)
     if priority is not None:
         stored["priority"] = priority
     if version is not None:
@@ -470,6 +524,16 @@ def put_index_template(req: Request, name: str) -> tuple[int, dict]:
     if ignore_missing:
         stored["ignore_missing_component_templates"] = ignore_missing
     validate_composite(state, name, stored)
+    return stored
+
+
+def put_index_template(req: Request, name: str) -> tuple[int, dict]:
+    state = req.state
+    body = req.json()
+    if not isinstance(body, dict):
+        raise x_content_parse("[1:1] [index_template] failed to parse")
+    stored = prepare_index_template(state, name, body, req.param_bool("create"))
+    existing = state.index_templates.get(name)
     now = state.now_ms()
     state.index_templates[name] = {"body": stored, "created": existing["created"] if existing else now, "modified": now}
     return acknowledged()
@@ -510,10 +574,11 @@ def delete_index_template(req: Request, name: str) -> tuple[int, dict]:
     return acknowledged()
 
 
-def find_template(state, index_name: str, hidden: bool) -> str | None:
+def find_template(state, index_name: str, hidden: bool, templates: dict | None = None) -> str | None:
     """Highest-priority composable template whose patterns match (global ones skip hidden indices)."""
     best = None
-    for tname, rec in state.index_templates.items():
+    templates = state.index_templates if templates is None else templates
+    for tname, rec in templates.items():
         patterns = rec["body"]["index_patterns"]
         if not any(fnmatch.fnmatchcase(index_name, p) for p in patterns):
             continue
@@ -523,6 +588,98 @@ def find_template(state, index_name: str, hidden: bool) -> str | None:
         if best is None or prio > best[0]:
             best = (prio, tname)
     return best[1] if best else None
+
+
+# ------------------------------------------------------------ simulation
+# What a data-stream template adds around the composed mappings (collectV2Mappings):
+# the default @timestamp first, the _data_stream_timestamp metadata field last.
+_DS_TIMESTAMP_MAPPING = {"properties": {"@timestamp": {"type": "date"}}}
+_DS_MAPPING_SNIPPET = {"_data_stream_timestamp": {"enabled": True}}
+_TIER_PREFERENCE = "index.routing.allocation.include._tier_preference"
+_ALLOCATION_FILTERS = ("index.routing.allocation.require.", "index.routing.allocation.include.",
+                       "index.routing.allocation.exclude.")
+
+
+def _tier_settings(flat: dict, data_stream: bool) -> dict:
+    """DataTier's DefaultHotAllocationSettingProvider, as the simulate APIs apply it to the
+    composed template settings: none when the template sets a tier preference or any
+    allocation filter, else data_hot for a data-stream template, data_content otherwise."""
+    if _TIER_PREFERENCE in flat or any(k.startswith(_ALLOCATION_FILTERS) for k in flat):
+        return {}
+    return {_TIER_PREFERENCE: "data_hot" if data_stream else "data_content"}
+
+
+def _simulated(state, templates: dict, name: str, index_name: str) -> dict:
+    """SimulateIndexTemplateResponse for template ``name`` applied to an index ``index_name``
+    (8.19.21, 9.5.2): ``template`` with ``settings`` (nested strings, with the provider's
+    tier preference), ``mappings`` only when some section has mappings (even empty ones:
+    then ``{}``), ``aliases`` always; ``overlapping``: every other template whose patterns
+    intersect this one's, whatever its priority, in the order of a HashMap filled by one
+    putAll from a TreeMap (javamap.putall_order)."""
+    body = templates[name]["body"]
+    flat, mappings, aliases = composite(state, body)
+    data_stream = body.get("data_stream") is not None
+    settings = {**_tier_settings(flat, data_stream), **flat}
+    template: dict = {"settings": index_settings.nest({k: v for k, v in settings.items() if v is not None})}
+    if data_stream:
+        mappings = [_DS_TIMESTAMP_MAPPING, *mappings, _DS_MAPPING_SNIPPET]
+    if mappings:
+        try:
+            template["mappings"] = parse_root(compose(mappings), state.mapping_context())
+        except EsError as err:
+            raise wrap_parse_failure(err) from None
+    template["aliases"] = {a.replace("{index}", index_name): d for a, d in aliases.items()}
+    patterns = body["index_patterns"]
+    overlapping = [n for n in sorted(templates) if n != name and patterns_overlap(patterns, templates[n]["body"]["index_patterns"])]
+    legacy = state.version.major < 9  # 8.x runs on Java 17 in the harness, 9.x on Java 21+
+    return {"template": template, "overlapping": [
+        {"name": n, "index_patterns": list(templates[n]["body"]["index_patterns"])}
+        for n in putall_order(overlapping, legacy_presize=legacy)
+    ]}
+
+
+def _with_simulated(req: Request, name: str) -> dict:
+    """The index templates with the request body "fake added" as ``name`` (validated like
+    a put, ``create`` included), or as they are when there is no body."""
+    state = req.state
+    templates = dict(state.index_templates)
+    body = req.json_or_none()
+    if body is not None:
+        templates[name] = {"body": prepare_index_template(state, name, body, req.param_bool("create"))}
+    return templates
+
+
+def _simulate_uuid() -> str:
+    return new_uuid().lower()
+
+
+def simulate_template(req: Request, name: str | None = None) -> tuple[int, dict]:
+    """POST _index_template/_simulate[/{name}] (TransportSimulateTemplateAction): a body is
+    added as ``simulate_template_<uuid>`` (or as ``name``, standing in for that template);
+    without a body ``name`` must exist. Nothing is stored."""
+    req.param_bool("include_defaults")
+    if name is None and not req.has_body():
+        raise EsError("action_request_validation_exception", "Validation Failed: 1: either index name or index "
+                      "template body must be specified for simulation;", 400)
+    uuid = _simulate_uuid()
+    target = name if name is not None else f"simulate_template_{uuid}"
+    templates = _with_simulated(req, target)
+    if target not in templates:
+        raise illegal_argument(f"unable to simulate template [{target}] that does not exist")
+    return 200, _simulated(req.state, templates, target, f"simulate_template_index_{uuid}")
+
+
+def simulate_index(req: Request, index: str) -> tuple[int, dict]:
+    """POST _index_template/_simulate_index/{index} (TransportSimulateIndexTemplateAction):
+    the template a new index of that name would get (a body is added first as
+    ``simulate_index_template_<uuid>``); ``{}`` when none matches; the name is not
+    validated (8.19.21, 9.5.2)."""
+    req.param_bool("include_defaults")
+    templates = _with_simulated(req, f"simulate_index_template_{_simulate_uuid()}")
+    match = find_template(req.state, index, hidden=False, templates=templates)
+    if match is None:
+        return 200, {}
+    return 200, _simulated(req.state, templates, match, index)
 
 
 def register(router: Router) -> None:
@@ -536,3 +693,7 @@ def register(router: Router) -> None:
     router.add("GET", "/_index_template", get_index_template, get_params)
     router.add("GET", "/_index_template/{name}", get_index_template, get_params)
     router.add("DELETE", "/_index_template/{name}", delete_index_template, ("master_timeout", "timeout"))
+    simulate_params = ("master_timeout", "include_defaults")
+    router.add("POST", "/_index_template/_simulate", simulate_template, simulate_params, ("create", "cause"))
+    router.add("POST", "/_index_template/_simulate/{name}", simulate_template, simulate_params, ("create", "cause"))
+    router.add("POST", "/_index_template/_simulate_index/{index}", simulate_index, simulate_params, ("create", "cause"))

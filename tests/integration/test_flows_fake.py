@@ -391,3 +391,19 @@ def test_pipeline_elasticsearch_refuses_stops_apply_before_any_write(fake_es, ei
     assert "IngestPipeline/broken: parse_exception: No processor type exists with name [no_such_processor]" in err
     ids = {e["inference_id"] for e in client(fake_es.url).inference.get(inference_id="_all").body["endpoints"]}
     assert "first" not in ids
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("kind: ComponentTemplate\nname: bad\nspec: {template: {mappings: {properties: {a: {type: no_such_type}}}}}\n",
+     "ComponentTemplate/bad: "),
+    ("kind: IndexTemplate\nname: bad\nspec: {index_patterns: [bad-*], template: {settings: {index.no_such_setting: 1}}}\n",
+     "IndexTemplate/bad: "),
+    ("kind: Index\nname: bad\nspec: {mappings: {properties: {a: {type: keyword, no_such_parameter: 1}}}}\n",
+     "Index/bad: "),
+])
+def test_templates_and_indices_elasticsearch_refuses_stop_apply_before_any_write(fake_es, eisops, tmp_path, bad, message):
+    manifests = write_manifests(tmp_path / "m", {"a.yaml": "kind: IngestPipeline\nname: first\nspec: {processors: []}\n",
+                                                 "b.yaml": bad})
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1 and "Elasticsearch refuses these bodies; nothing was applied" in err and message in err, err
+    assert "first" not in (client(fake_es.url).options(ignore_status=404).ingest.get_pipeline().body or {})

@@ -324,3 +324,19 @@ def test_pipeline_elasticsearch_refuses_stops_apply_before_any_write(real_es_cle
     from elasticsearch import NotFoundError
     with pytest.raises(NotFoundError):
         Elasticsearch(url).ingest.get_pipeline(id="valid-and-first")
+
+
+def test_mapping_elasticsearch_refuses_stops_apply_before_any_write(real_es_clean, eisops, tmp_path):
+    """A field type this distribution lacks (mapper-extras) is refused before anything is written."""
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", {
+        "a.yaml": "kind: IngestPipeline\nname: first\nspec: {processors: []}\n",
+        "b.yaml": "kind: ComponentTemplate\nname: extras\nspec: {template: {mappings: {properties: {m: {type: match_only_text}}}}}\n",
+        "c.yaml": "kind: Index\nname: plain\nspec: {mappings: {properties: {s: {type: scaled_float, scaling_factor: 10}}}}\n",
+    })
+    code, out, err = eisops("apply", manifests, "--url", url, "--auto-approve")
+    assert code == 1 and "nothing was applied" in err
+    assert "ComponentTemplate/extras: " in err and "Index/plain: " in err
+    from elasticsearch import NotFoundError
+    with pytest.raises(NotFoundError):
+        Elasticsearch(url).ingest.get_pipeline(id="first")
