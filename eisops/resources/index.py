@@ -40,6 +40,10 @@ UPDATABLE_ROOT = frozenset({"_meta", "dynamic", "dynamic_templates", "runtime", 
 #: http.max_initial_line_length is 4kb, and the path carries other text too.
 MAX_NAMES_LENGTH = 3000
 WILDCARDS = "open,closed,hidden"
+#: The key of the index mapping's ``_meta`` where eisops records which settings and aliases the
+#: manifest declared when it last wrote the index: so a setting or an alias that later leaves the
+#: manifest is reset or removed, while those that templates added are left alone.
+DECLARED = "eisops_declared"
 
 
 def _name_problem(name: str) -> str | None:
@@ -142,29 +146,35 @@ class IndexKind(ResourceKind):
     def desired_body(self, resource: "Resource") -> dict[str, Any]:
         body = copy.deepcopy(resource.spec)
         mapping = body.get("mappings") if isinstance(body.get("mappings"), dict) else {}
-        mapping["_meta"] = with_marker(mapping.get("_meta"))
+        meta = with_marker(mapping.get("_meta"))
+        meta[DECLARED] = {"settings": sorted(index_settings.normalize(body.get("settings") or {})),
+                          "aliases": sorted(body.get("aliases") or {})}
+        mapping["_meta"] = meta
         body["mappings"] = mapping
         return body
 
     def _comparable_desired(self, body: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"mappings": mappings.without_defaults(mappings.canonical(body["mappings"]))}
-        if "settings" in body:
-            out["settings"] = index_settings.normalize(body["settings"])
-        if "aliases" in body:
-            out["aliases"] = alias_rules.normalize_aliases(body["aliases"])
-        return out
+        return {
+            "mappings": _without_record(mappings.without_defaults(mappings.canonical(body["mappings"]))),
+            "settings": index_settings.normalize(body.get("settings") or {}),
+            "aliases": alias_rules.normalize_aliases(body.get("aliases") or {}),
+        }
 
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
+        """The live index cut down to what the manifest declares now, or declared when eisops
+        last wrote the index (so that a setting or alias removed from the manifest shows)."""
+        live_mappings = live_body.get("mappings") or {}
+        earlier = _declared(live_mappings)
         # Defaults are dropped on both sides: Elasticsearch omits most of them from GET _mapping,
         # but keeps some that were given explicitly (number coerce/ignore_malformed, 9.5.2).
-        out: dict[str, Any] = {"mappings": mappings.without_defaults(mappings.restrict_to_declared(
-            live_body.get("mappings") or {}, desired.get("mappings") or {}))}
-        if "settings" in desired:
-            live_settings = index_settings.normalize(live_body.get("settings") or {})
-            out["settings"] = {k: live_settings[k] for k in desired["settings"] if k in live_settings}
-        if "aliases" in desired:
-            live_aliases = alias_rules.normalize_aliases(live_body.get("aliases") or {})
-            out["aliases"] = {k: live_aliases[k] for k in desired["aliases"] if k in live_aliases}
+        out: dict[str, Any] = {"mappings": _without_record(mappings.without_defaults(mappings.restrict_to_declared(
+            live_mappings, desired.get("mappings") or {})))}
+        live_settings = index_settings.normalize(live_body.get("settings") or {})
+        wanted = set(desired.get("settings") or {}) | set(earlier.get("settings") or [])
+        out["settings"] = {k: live_settings[k] for k in sorted(wanted) if k in live_settings}
+        live_aliases = alias_rules.normalize_aliases(live_body.get("aliases") or {})
+        wanted = set(desired.get("aliases") or {}) | set(earlier.get("aliases") or [])
+        out["aliases"] = {k: live_aliases[k] for k in sorted(wanted) if k in live_aliases}
         return out
 
     # ------------------------------------------------------------------ planning
@@ -222,19 +232,20 @@ class IndexKind(ResourceKind):
                 before, after, changes, notes=notes)
         ops = []
         settings_changed = {c.path[1] for c in changes if c.path[:1] == ("settings",) and len(c.path) > 1}
-        if "settings" in {c.path[0] for c in changes if len(c.path) == 1}:
-            settings_changed = set(after.get("settings") or {})
         if settings_changed:
+            # A setting that left the manifest is sent as null: Elasticsearch resets it (3.3).
             ops.append(Operation("put_settings", {k: after["settings"].get(k) for k in sorted(settings_changed)}))
         if any(c.path[:1] == ("mappings",) for c in changes):
             ops.append(Operation("put_mapping", body["mappings"]))
         alias_names = {c.path[1] for c in changes if c.path[:1] == ("aliases",) and len(c.path) > 1}
-        if any(c.path == ("aliases",) for c in changes):
-            alias_names = set(after.get("aliases") or {})
         if alias_names:
-            actions = [{"add": {"index": resource.name, "alias": a, **(body.get("aliases") or {}).get(a, {})}}
-                       for a in sorted(alias_names)]
+            wanted = body.get("aliases") or {}
+            actions = [{"add": {"index": resource.name, "alias": a, **wanted[a]}} if a in wanted
+                       else {"remove": {"index": resource.name, "alias": a}} for a in sorted(alias_names)]
             ops.append(Operation("update_aliases", {"actions": actions}))
+        if not any(op.verb == "put_mapping" for op in ops) and \
+                _declared(body["mappings"]) != _declared(live.body.get("mappings") or {}):
+            ops.append(Operation("put_mapping", {"_meta": body["mappings"]["_meta"]}))  # the record of what is declared
         return ResourceChange(self.kind, resource.name, Action.UPDATE,
                               "Elasticsearch applies these changes to the open index in place",
                               before, after, changes, tuple(ops), notes=notes)
@@ -269,6 +280,22 @@ class IndexKind(ResourceKind):
                 cluster.request("DELETE", index_path)
             else:  # pragma: no cover - plans are built by this module
                 raise ValueError(f"unknown operation {op.verb} for {self.kind}")
+
+
+def _declared(mapping: dict[str, Any]) -> dict[str, Any]:
+    """What eisops recorded in the index's mapping _meta as declared when it last wrote it."""
+    meta = mapping.get("_meta") if isinstance(mapping, dict) else None
+    record = meta.get(DECLARED) if isinstance(meta, dict) else None
+    return record if isinstance(record, dict) else {}
+
+
+def _without_record(mapping: dict[str, Any]) -> dict[str, Any]:
+    """The mapping without eisops' record of declared keys: derived data, never a change itself."""
+    meta = mapping.get("_meta")
+    if isinstance(meta, dict) and DECLARED in meta:
+        mapping = dict(mapping)
+        mapping["_meta"] = {k: v for k, v in meta.items() if k != DECLARED}
+    return mapping
 
 
 def _template_fields(index: str, ctx: PlanContext) -> set[str]:

@@ -407,3 +407,23 @@ def test_templates_and_indices_elasticsearch_refuses_stop_apply_before_any_write
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
     assert code == 1 and "Elasticsearch refuses these bodies; nothing was applied" in err and message in err, err
     assert "first" not in (client(fake_es.url).options(ignore_status=404).ingest.get_pipeline().body or {})
+
+
+def test_setting_and_alias_removed_from_the_manifest_are_reset_and_removed(fake_es, eisops, tmp_path):
+    manifests = copy_examples(tmp_path)
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    index = manifests / "indices" / "docs-000001.yaml"
+    index.write_text(index.read_text().replace("      refresh_interval: 5s\n", "")
+                     .replace("  aliases:\n    docs-write:\n      is_write_index: true\n", ""))
+    plan = eisops.plan_json(manifests, "--url", fake_es.url)
+    (change,) = plan["changes"]
+    assert change["changes"] == [
+        {"path": ["aliases", "docs-write"], "before": {"is_write_index": True}, "removed": True},
+        {"path": ["settings", "index.refresh_interval"], "before": "5s", "removed": True}]
+    assert [o["verb"] for o in change["operations"]] == ["put_settings", "update_aliases", "put_mapping"]
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    es = client(fake_es.url)
+    assert "refresh_interval" not in es.indices.get_settings(index="docs-000001").body["docs-000001"]["settings"]["index"]
+    assert set(es.indices.get_alias(index="docs-000001").body["docs-000001"]["aliases"]) == {"docs"}  # the template's stays
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 0, out

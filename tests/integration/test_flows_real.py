@@ -340,3 +340,22 @@ def test_mapping_elasticsearch_refuses_stops_apply_before_any_write(real_es_clea
     from elasticsearch import NotFoundError
     with pytest.raises(NotFoundError):
         Elasticsearch(url).ingest.get_pipeline(id="first")
+
+
+def test_setting_and_alias_removed_from_the_manifest_are_reset_and_removed(real_es_clean, eisops, tmp_path):
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", BOOKS)
+    apply_ok(eisops, manifests, url)
+    path = manifests / "index.yaml"
+    path.write_text(path.read_text().replace("    index.mapping.total_fields.limit: 2000\n", "")
+                    .replace("  aliases:\n    books-write: {is_write_index: true}\n", ""))
+    plan = eisops.plan_json(manifests, "--url", url)
+    (change,) = plan["changes"]
+    assert [(c["path"], c.get("removed")) for c in change["changes"]] == [
+        (["aliases", "books-write"], True), (["settings", "index.mapping.total_fields.limit"], True)]
+    apply_ok(eisops, manifests, url)
+    assert_no_changes(eisops, manifests, url)
+    es = Elasticsearch(url)
+    settings = es.indices.get_settings(index="books-000001", flat_settings=True).body["books-000001"]["settings"]
+    assert "index.mapping.total_fields.limit" not in settings
+    assert set(es.indices.get_alias(index="books-000001").body["books-000001"]["aliases"]) == {"books"}
