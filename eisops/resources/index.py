@@ -1,15 +1,16 @@
 """Indices (``PUT/GET/DELETE /<index>``, ``_mapping``, ``_settings``, ``_aliases``): everything eisops knows about them.
 
 Reference sections 3 and 6. An index holds data, so this kind is the careful one:
-- only what the manifest declares is compared: Elasticsearch adds settings, templates add
-  mappings and aliases, dynamic mapping adds fields, and a field that left the manifest stays
-  in the index until a reindex (the plan notes such fields);
+- only what the manifest declares (or declared when eisops last wrote the index) is compared:
+  Elasticsearch adds settings, templates add mappings and aliases, dynamic mapping adds fields,
+  and a field that left the manifest stays in the index until a reindex (the plan notes such
+  fields), while a setting or alias that left it is reset or removed;
 - changes Elasticsearch makes on an open index (new fields, updatable mapping parameters,
   dynamic settings, aliases) are applied in place; changes it refuses (a field's type, a
   non-updatable parameter, a static or final setting) are shown as blocked with its rule and
   never attempted;
 - deleting a managed index whose manifest was removed needs ``--allow-index-deletion``.
-Ownership is marked in the index's mapping ``_meta``.
+Ownership, and the record of declared settings and aliases, live in the index's mapping ``_meta``.
 """
 
 from __future__ import annotations
