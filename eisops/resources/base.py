@@ -27,6 +27,15 @@ MANAGED_BY_KEY = "managed_by"
 MANAGED_BY_VALUE = "eisops"
 
 
+#: What Elasticsearch 9.2+ adds to every template and pipeline on GET, and refuses in a PUT
+#: (reference 4.2 and 5): never compared, never sent.
+TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
+
+
+def timestamp_problems(spec: dict[str, Any]) -> list[tuple[tuple, str]]:
+    return [((k,), f"{k} is managed by Elasticsearch and cannot be set") for k in TIMESTAMP_KEYS if k in spec]
+
+
 def with_marker(meta: Any) -> dict[str, Any]:
     """``_meta`` with eisops' ownership marker added."""
     out = dict(meta) if isinstance(meta, dict) else {}

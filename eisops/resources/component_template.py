@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from eisops.cluster.connection import path
 from eisops.plan.model import ResourceChange
 from eisops.resources import template_block
-from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
+from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+                                   timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -33,7 +34,7 @@ class ComponentTemplateKind(WholeBodyKind):
         if "template" not in spec:
             problems.append(((), "spec.template is required (settings, mappings and aliases)"))
         problems += template_block.block_problems(spec.get("template"), ("template",))
-        problems += template_block.timestamp_problems(spec)
+        problems += timestamp_problems(spec)
         if "version" in spec and (not isinstance(spec["version"], int) or isinstance(spec["version"], bool)):
             problems.append((("version",), "version must be an integer"))
         if "_meta" in spec and not isinstance(spec["_meta"], dict):
@@ -44,7 +45,7 @@ class ComponentTemplateKind(WholeBodyKind):
         return template_block.block_references(resource.spec.get("template"), ("template",))
 
     def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in body.items() if k not in template_block.TIMESTAMP_KEYS}
+        out = {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}
         if "template" in out:
             out["template"] = template_block.normalize_block(out["template"])
         return out

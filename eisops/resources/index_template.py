@@ -15,7 +15,8 @@ from eisops.cluster.connection import path
 from eisops.errors import Diagnostic
 from eisops.plan.model import Action, ResourceChange
 from eisops.resources import template_block
-from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
+from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+                                   timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -98,7 +99,7 @@ class IndexTemplateKind(WholeBodyKind):
                                    or spec["priority"] < 0):
             problems.append((("priority",), "priority must be a non-negative integer"))
         problems += template_block.block_problems(spec.get("template"), ("template",))
-        problems += template_block.timestamp_problems(spec)
+        problems += timestamp_problems(spec)
         if "_meta" in spec and not isinstance(spec["_meta"], dict):
             problems.append((("_meta",), "_meta must be a mapping"))
         return problems
@@ -129,7 +130,7 @@ class IndexTemplateKind(WholeBodyKind):
         return refs
 
     def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in body.items() if k not in template_block.TIMESTAMP_KEYS}
+        out = {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}
         if isinstance(out.get("index_patterns"), str):
             out["index_patterns"] = [out["index_patterns"]]
         out.setdefault("composed_of", [])

@@ -12,16 +12,14 @@ from typing import TYPE_CHECKING, Any, Iterator
 from eisops.cluster.connection import path
 from eisops.errors import ClusterRequestError
 from eisops.plan.model import ResourceChange
-from eisops.resources import index_settings
-from eisops.resources.base import LiveObject, PlanContext, Reference, WholeBodyKind, has_marker
+from eisops.resources import index_settings, template_block
+from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+                                   timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
     from eisops.manifest.model import Resource
 
-#: Added by Elasticsearch 9.2+ on GET; refused if sent back.
-TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
-PIPELINE_SETTINGS = ("index.default_pipeline", "index.final_pipeline")
 
 
 def iter_processors(processors: Any, path_: tuple) -> Iterator[tuple[tuple, str, dict[str, Any]]]:
@@ -69,9 +67,7 @@ class IngestPipelineKind(WholeBodyKind):
             problems.append((("version",), "version must be an integer"))
         if "_meta" in spec and not isinstance(spec["_meta"], dict):
             problems.append((("_meta",), "_meta must be a mapping"))
-        for key in TIMESTAMP_KEYS:
-            if key in spec:
-                problems.append(((key,), f"{key} is managed by Elasticsearch and cannot be set"))
+        problems += timestamp_problems(spec)
         return problems
 
     def references(self, resource: "Resource") -> list[Reference]:
@@ -134,7 +130,7 @@ class IngestPipelineKind(WholeBodyKind):
             desired = ctx.manifest.get("Index", index)
             if desired is not None:
                 wanted = index_settings.normalize(desired.spec.get("settings") or {})
-                settings = {**settings, **{k: v for k, v in wanted.items() if k in PIPELINE_SETTINGS}}
+                settings = {**settings, **{k: v for k, v in wanted.items() if k in template_block.PIPELINE_SETTINGS}}
             if name in (settings.get("index.default_pipeline"), settings.get("index.final_pipeline")):
                 users.add(index)
         return users

@@ -15,8 +15,6 @@ from eisops.resources import aliases as alias_rules
 from eisops.resources import index_settings, mappings
 from eisops.resources.base import PlanContext, Reference
 
-#: Added by Elasticsearch 9.2+ on every template; refused if sent back (reference 4.2).
-TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
 
 PIPELINE_SETTINGS = ("index.default_pipeline", "index.final_pipeline")
 EMBEDDING_TASKS = ("text_embedding", "sparse_embedding")
@@ -151,10 +149,6 @@ def alias_problems(aliases: Any, base: tuple) -> list[tuple[tuple, str]]:
                 problems.append((base + (name, key), f"{key} of alias [{name}] must be a string (quote it: "
                                                       f"\"{value}\"); Elasticsearch silently ignores other values"))
     return problems
-
-
-def timestamp_problems(spec: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return [((k,), f"{k} is managed by Elasticsearch and cannot be set") for k in TIMESTAMP_KEYS if k in spec]
 
 
 # ----------------------------------------------------------------- preflight

@@ -23,23 +23,12 @@ from __future__ import annotations
 import copy
 import fnmatch
 
-from .errors import EsError, RawResponse, illegal_argument, illegal_state, index_not_found, java_str, x_content_parse
+from .errors import (EsError, RawResponse, illegal_argument, illegal_state, index_not_found, java_str,
+                     token_name, x_content_parse)
 from .index_resolution import resolve, validate_alias_name
-from .routing import Request, Router, acknowledged
+from .routing import Request, Router
 
 ALIAS_KEYS = ("filter", "routing", "index_routing", "search_routing", "is_write_index", "is_hidden")
-
-
-def _jackson(value: object) -> str:
-    if value is None:
-        return "VALUE_NULL"
-    if isinstance(value, bool):
-        return "VALUE_BOOLEAN"
-    if isinstance(value, (int, float)):
-        return "VALUE_NUMBER"
-    if isinstance(value, str):
-        return "VALUE_STRING"
-    return "START_ARRAY" if isinstance(value, list) else "START_OBJECT"
 
 
 def _template_alias(name: str, defn: dict) -> dict:
@@ -71,7 +60,7 @@ def _create_alias(name: str, defn: dict, version) -> dict:
     routing = index_routing = search_routing = None
     out: dict = {}
     for key, value in defn.items():
-        token = _jackson(value)
+        token = token_name(value)
         if key not in ALIAS_KEYS:
             raise illegal_argument(f"Unknown field [{key}] in alias [{name}]")
         if token in ("VALUE_NULL", "VALUE_NUMBER", "START_ARRAY"):

@@ -195,3 +195,18 @@ def invalid_index_template(name: str, cause: str) -> EsError:
     return EsError(
         "invalid_index_template_exception", f"index_template [{name}] invalid, cause [{cause}]", 400
     )
+
+
+def token_name(value: object) -> str:
+    """The Jackson token ES names in "doesn't support values of type" messages."""
+    if value is None:
+        return "VALUE_NULL"
+    if isinstance(value, bool):
+        return "VALUE_BOOLEAN"
+    if isinstance(value, (int, float)):
+        return "VALUE_NUMBER"
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    if isinstance(value, list):
+        return "START_ARRAY"
+    return "START_OBJECT"

@@ -176,7 +176,7 @@ def parse_root(raw: Any, ctx: MappingContext) -> dict:
 
 def parse_dynamic_templates(value: Any) -> list:
     if not isinstance(value, list):
-        raise mapper_parsing(f"Dynamic template syntax error. An array of named objects is expected.")
+        raise mapper_parsing("Dynamic template syntax error. An array of named objects is expected.")
     out = []
     for entry in value:
         if not isinstance(entry, dict) or len(entry) != 1:

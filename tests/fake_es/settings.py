@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import EsError, illegal_argument, number_format
 from .javamap import hashmap_order
+from .processors import set_path
 from .similarity import suggest
 
 
@@ -212,15 +213,7 @@ def unwrap(body: Any) -> Any:
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in sorted(flat):
-        node = out
-        parts = key.split(".")
-        for part in parts[:-1]:
-            nxt = node.get(part)
-            if not isinstance(nxt, dict):
-                nxt = {}
-                node[part] = nxt
-            node = nxt
-        node[parts[-1]] = flat[key]
+        set_path(out, key, flat[key])
     return out
 
 

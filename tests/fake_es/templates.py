@@ -47,7 +47,7 @@ from .aliases import template_aliases
 from .index_resolution import validate_alias_name
 from .errors import (
     EsError, illegal_argument, invalid_index_template, java_str, number_format, resource_not_found,
-    x_content_parse,
+    token_name, x_content_parse,
 )
 from .mapping_merge import compose
 from .javamap import hashmap_order, putall_order
@@ -126,7 +126,7 @@ def _template_settings(name: str, raw: object, state, component: bool, extra_err
         raise x_content_parse(
             "[1:2] [component_template] failed to parse field [template]" if component
             else "[1:2] [index_template] failed to parse field [template]",
-            caused_by=x_content_parse(f"[1:2] [template] settings doesn't support values of type: VALUE_STRING"),
+            caused_by=x_content_parse("[1:2] [template] settings doesn't support values of type: VALUE_STRING"),
         )
     flat = index_settings.normalize(index_settings.unwrap(raw))
     version = state.version
@@ -249,21 +249,6 @@ def validate_composite(state, name: str, body: dict, components: dict | None = N
 
 
 # ------------------------------------------------------------ body parsing
-def token_name(value: object) -> str:
-    """The Jackson token ES names in "doesn't support values of type" messages."""
-    if value is None:
-        return "VALUE_NULL"
-    if isinstance(value, bool):
-        return "VALUE_BOOLEAN"
-    if isinstance(value, (int, float)):
-        return "VALUE_NUMBER"
-    if isinstance(value, str):
-        return "VALUE_STRING"
-    if isinstance(value, list):
-        return "START_ARRAY"
-    return "START_OBJECT"
-
-
 def _int_field(section: str, key: str, value: object) -> int:
     """ObjectParser int field: numbers truncated, numeric strings parsed (8.19.21, 9.5.2)."""
     if value is None or isinstance(value, (bool, dict, list)):

@@ -7,8 +7,6 @@ manifests use what it has. The inference flows run against the fake (test_flows_
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from elasticsearch import Elasticsearch
 

@@ -101,12 +101,10 @@ def _unavailable(reason: str) -> None:
 
 # ---------------------------------------------------------------------------- objects
 
-@dataclass
-class RealEs:
-    """What ``real_es`` / ``real_es_clean`` yield."""
+class _NodeHandle:
+    """What both fixture objects say of their node."""
 
     node: EsNode
-    baseline: cleanup.Baseline = field(repr=False)
 
     @property
     def url(self) -> str:
@@ -115,6 +113,14 @@ class RealEs:
     @property
     def version(self) -> str:
         return self.node.version
+
+
+@dataclass
+class RealEs(_NodeHandle):
+    """What ``real_es`` / ``real_es_clean`` yield."""
+
+    node: EsNode
+    baseline: cleanup.Baseline = field(repr=False)
 
     @property
     def major(self) -> int:
@@ -133,19 +139,11 @@ class RealEs:
 
 
 @dataclass
-class RealEsSecure:
+class RealEsSecure(_NodeHandle):
     """What ``real_es_secure`` yields."""
 
     node: EsNode
     api_key: str
-
-    @property
-    def url(self) -> str:
-        return self.node.url
-
-    @property
-    def version(self) -> str:
-        return self.node.version
 
     @property
     def username(self) -> str:
