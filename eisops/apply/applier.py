@@ -9,12 +9,13 @@ Progress goes to a listener; this module never prints.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from eisops.errors import ApplyFailed, ApplyRefused, EisopsError
-from eisops.plan.model import Action, Plan, ResourceChange
+from eisops.plan.model import Action, FieldChange, Plan, ResourceChange
 from eisops.resources import BY_NAME
 from eisops.resources.base import PlanContext
 
@@ -90,13 +91,40 @@ def apply_plan(plan: Plan, ctx: PlanContext, listener: ApplyListener | None = No
         except EisopsError as exc:
             raise ApplyFailed(_failure(change, str(exc), result, writing[position + 1:])) from None
         if remaining:
-            paths = ", ".join(".".join(map(str, c.path)) or "(the object)" for c in remaining[:5])
-            raise ApplyFailed(_failure(
-                change, f"written, but Elasticsearch reports different values at: {paths}",
-                result, writing[position + 1:], written=True))
+            raise ApplyFailed(_failure(change, _unexplained(remaining), result, writing[position + 1:],
+                                       written=True))
         result.done.append(change)
         listener.change_finished(change, time.monotonic() - started)
     return result
+
+
+#: How many differing paths an unexplained read-back lists, and how long one value may be shown.
+SHOWN_DIFFERENCES = 10
+SHOWN_VALUE_LENGTH = 200
+
+
+def _unexplained(remaining: tuple[FieldChange, ...]) -> str:
+    """Words for an object that was written but reads back differently from the manifest, in a way
+    eisops has no rule for: each path with both values, so the user can see what Elasticsearch did."""
+    lines = ["it was written, but Elasticsearch now reports values that differ from the manifest:"]
+    for item in remaining[:SHOWN_DIFFERENCES]:
+        where = ".".join(map(str, item.path)) or "(the object)"
+        if item.sensitive:
+            lines.append(f"    {where}: (sensitive value)")
+            continue
+        have = "(absent)" if item.added else _shown(item.before)
+        want = "(absent)" if item.removed else _shown(item.after)
+        lines.append(f"    {where}: Elasticsearch has {have}, the manifest says {want}")
+    if len(remaining) > SHOWN_DIFFERENCES:
+        lines.append(f"    and {len(remaining) - SHOWN_DIFFERENCES} more")
+    lines.append("  The object stays as written; the next plan shows these differences until the manifest "
+                 "says what Elasticsearch keeps.")
+    return "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= SHOWN_VALUE_LENGTH else text[:SHOWN_VALUE_LENGTH] + "…"
 
 
 def _failure(change: ResourceChange, why: str, result: ApplyResult, rest: tuple[ResourceChange, ...],

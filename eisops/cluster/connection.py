@@ -49,15 +49,25 @@ def path(*segments: str) -> str:
 
 
 def _reason(body: Any) -> tuple[str | None, str]:
-    """Elasticsearch's error type and reason from an error body."""
+    """Elasticsearch's error type and reason from an error body.
+
+    The reason is the deepest one of the ``caused_by`` chain: Elasticsearch wraps the real
+    objection in generic ones ("composable template [..] template after composition is
+    invalid" > "invalid composite mappings for [..]" > "[element_type] cannot be [byte] when
+    using index type [bbq_hnsw]", 8.19 and 9.5), and only the innermost says what to fix.
+    """
     if isinstance(body, dict):
         err = body.get("error")
         if isinstance(err, dict):
-            reason = err.get("reason") or ""
+            error_type, reason = err.get("type"), err.get("reason") or ""
+            seen = 0
             caused = err.get("caused_by")
-            if isinstance(caused, dict) and caused.get("reason") and caused.get("reason") not in reason:
-                reason = f"{reason}: {caused['reason']}" if reason else caused["reason"]
-            return err.get("type"), reason
+            while isinstance(caused, dict) and seen < 20:  # a bound: the chain is data from the server
+                if caused.get("reason"):
+                    error_type, reason = caused.get("type") or error_type, caused["reason"]
+                caused = caused.get("caused_by")
+                seen += 1
+            return error_type, reason
         if isinstance(err, str):
             return None, err
     return None, str(body) if body else ""

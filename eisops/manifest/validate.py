@@ -77,6 +77,8 @@ def load_manifests(paths: list[str], allow_empty: bool = False) -> LoadedManifes
         for ref in BY_NAME[resource.kind].references(resource):
             target = seen.get((ref.kind, ref.name))
             if target is None:
+                if ref.optional:
+                    continue
                 if _is_external(ref):
                     external.append(ExternalReference(resource, ref))
                 else:

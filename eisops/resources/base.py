@@ -56,6 +56,9 @@ class Reference:
     spec_path: tuple  # where in the referring resource's spec
     what: str  # words for messages, e.g. "semantic_text field [content] inference_id"
     task_types: tuple[str, ...] | None = None  # for InferenceEndpoint targets: allowed task types
+    #: Elasticsearch takes the reference when its target does not exist, or when it names an object
+    #: of a kind eisops does not manage (a trained model): a missing target is then no problem.
+    optional: bool = False
 
 
 @dataclass

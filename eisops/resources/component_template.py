@@ -70,7 +70,7 @@ class ComponentTemplateKind(WholeBodyKind):
 
     def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
         body = next((op.body for op in change.operations if op.verb == "put"), None)
-        return template_block.simulate_block(cluster, ctx, (body or {}).get("template"))
+        return template_block.simulate_block(cluster, ctx, (body or {}).get("template"), subject=change.name)
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_component_template", missing_ok=True) or {}

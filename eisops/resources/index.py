@@ -154,9 +154,10 @@ class IndexKind(ResourceKind):
         body["mappings"] = mapping
         return body
 
-    def _comparable_desired(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _comparable_desired(self, body: dict[str, Any], ctx: PlanContext) -> dict[str, Any]:
+        version = version_tuple(ctx.version) if ctx.version else None
         return {
-            "mappings": _without_record(mappings.without_defaults(mappings.canonical(body["mappings"]))),
+            "mappings": _without_record(mappings.without_defaults(mappings.canonical(body["mappings"]), version)),
             "settings": index_settings.normalize(body.get("settings") or {}),
             "aliases": alias_rules.normalize_aliases(body.get("aliases") or {}),
         }
@@ -170,7 +171,8 @@ class IndexKind(ResourceKind):
         # but keeps some that were given explicitly (number coerce/ignore_malformed, 9.5.2).
         out: dict[str, Any] = {"mappings": _without_record(mappings.without_defaults(mappings.restrict_to_declared(
             live_mappings, desired.get("mappings") or {})))}
-        live_settings = index_settings.normalize(live_body.get("settings") or {})
+        live_settings = unreported_settings(index_settings.normalize(live_body.get("settings") or {}),
+                                            desired.get("settings") or {})
         wanted = set(desired.get("settings") or {}) | set(earlier.get("settings") or [])
         out["settings"] = {k: live_settings[k] for k in sorted(wanted) if k in live_settings}
         live_aliases = alias_rules.normalize_aliases(live_body.get("aliases") or {})
@@ -182,7 +184,7 @@ class IndexKind(ResourceKind):
     def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
         alias_owner = self._alias_holder(resource.name, ctx)
         body = self.desired_body(resource)
-        after = self._comparable_desired(body)
+        after = self._comparable_desired(body, ctx)
         if alias_owner:
             return ResourceChange(self.kind, resource.name, Action.CONFLICT,
                                   f"[{resource.name}] already exists as an alias of index [{alias_owner}]; "
@@ -198,7 +200,7 @@ class IndexKind(ResourceKind):
 
     def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
         body = self.desired_body(resource)
-        after = self._comparable_desired(body)
+        after = self._comparable_desired(body, ctx)
         before = self.comparable_live(live.body, after, ctx)
         changes = diff_bodies(before, after)
         if not changes:
@@ -264,7 +266,7 @@ class IndexKind(ResourceKind):
         body = next((op.body for op in change.operations if op.verb == "create"), None)
         if body is None:
             return None
-        return template_block.simulate_block(cluster, ctx, body, [change.name])
+        return template_block.simulate_block(cluster, ctx, body, [change.name], subject=change.name, data_stream=None)
 
     def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
         index_path = path(change.name)
@@ -281,6 +283,23 @@ class IndexKind(ResourceKind):
                 cluster.request("DELETE", index_path)
             else:  # pragma: no cover - plans are built by this module
                 raise ValueError(f"unknown operation {op.verb} for {self.kind}")
+
+
+def unreported_settings(live: dict[str, str], desired: dict[str, Any]) -> dict[str, Any]:
+    """Live settings with the manifest's value where Elasticsearch does not report what it was given:
+    - ``index.number_of_replicas`` under ``index.auto_expand_replicas``: GET reports the count the
+      cluster expanded to (on one node "0-1" reports "0"; AutoExpandReplicas, 8.19.21 and 9.5.2);
+    - ``index.number_of_routing_shards``: taken at creation and never returned by GET _settings
+      (MetadataCreateIndexService removes it from the stored settings; 8.19.21 and 9.5.2).
+    Neither can be changed on an existing index through these keys, so nothing is lost.
+    """
+    out = dict(live)
+    expand = desired.get("index.auto_expand_replicas")
+    if expand not in (None, "false") and "index.number_of_replicas" in desired:
+        out["index.number_of_replicas"] = desired["index.number_of_replicas"]
+    if "index.number_of_routing_shards" in desired:
+        out["index.number_of_routing_shards"] = desired["index.number_of_routing_shards"]
+    return out
 
 
 def _declared(mapping: dict[str, Any]) -> dict[str, Any]:

@@ -90,6 +90,8 @@ DYNAMIC = frozenset({
     "index.lifecycle.parse_origination_date",
     "index.lifecycle.origination_date",
     "index.lifecycle.indexing_complete",
+    "index.time_series.end_time",  # dynamic, so data stream rollover can move it (IndexSettings.TIME_SERIES_END_TIME)
+    "index.look_ahead_time",
 })
 
 #: Dynamic setting families, matched by prefix.

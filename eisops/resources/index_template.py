@@ -102,6 +102,14 @@ class IndexTemplateKind(WholeBodyKind):
         problems += timestamp_problems(spec)
         if "_meta" in spec and not isinstance(spec["_meta"], dict):
             problems.append((("_meta",), "_meta must be a mapping"))
+        block = spec.get("template")
+        if template_block.needs_data_stream(block) and spec.get("data_stream") is None:
+            for key, words in (("lifecycle", "lifecycle configuration"), ("data_stream_options", "data stream options")):
+                if isinstance(block, dict) and block.get(key) is not None:
+                    # MetadataIndexTemplateService.validateLifecycle / validateDataStreamOptions (8.19, 9.x)
+                    problems.append((("template", key), f"index template [{resource.name}] specifies {words} that "
+                                                         "can only be used in combination with a data stream "
+                                                         "(add data_stream: {})"))
         return problems
 
     def check_together(self, resources: list["Resource"]) -> list[Diagnostic]:
@@ -147,8 +155,9 @@ class IndexTemplateKind(WholeBodyKind):
         if body is None:
             return None
         if any(("ComponentTemplate", name) in ctx.writing for name in body.get("composed_of") or []):
-            return template_block.simulate_block(cluster, ctx, body.get("template"), _patterns(body))
-        return template_block.simulate(cluster, body, name=change.name)
+            return template_block.simulate_block(cluster, ctx, body.get("template"), _patterns(body),
+                                                 subject=change.name, data_stream=body.get("data_stream"))
+        return template_block.simulate(cluster, body, name=change.name, subject=change.name)
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_index_template", missing_ok=True) or {}

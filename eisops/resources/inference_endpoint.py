@@ -42,6 +42,12 @@ EMBEDDING_TASKS = ("text_embedding", "sparse_embedding", "embedding")
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
 
 #: service_settings keys Elasticsearch keeps in its secrets index and never returns (1.5).
+#: The services whose endpoints run a trained model deployment of their own, and the settings of
+#: that deployment the update API changes in place (PR #114457, 8.17+: "num_allocations and
+#: adaptive_allocations"; only for a deployment the endpoint created, which is eisops' case).
+ALLOCATION_SERVICES = ("elasticsearch", "elser")
+ALLOCATION_SETTINGS = frozenset({"num_allocations", "adaptive_allocations"})
+
 SECRET_KEYS = frozenset({"api_key", "access_key", "secret_key", "service_account_json",
                          "secret_parameters", "entra_id"})
 
@@ -66,6 +72,8 @@ EIS_MODELS: dict[str, dict[str, Any]] = {
     "jina-embeddings-v3": {"task_types": ("text_embedding",), "dims": 1024, "max_tokens": 8192},
     "jina-reranker-v3": {"task_types": ("rerank",), "max_documents": 64},
     "jina-reranker-v2-base-multilingual": {"task_types": ("rerank",), "max_tokens": 1024},
+    # the same model under the id the Elastic Inference Service's Jina page PUTs
+    "jina-reranker-v2": {"task_types": ("rerank",), "max_tokens": 1024},
     "elser_model_2": {"task_types": ("sparse_embedding",)},
 }
 
@@ -327,7 +335,8 @@ class InferenceEndpointKind(ResourceKind):
         if blocked:
             return ResourceChange(self.kind, resource.name, Action.BLOCKED, blocked, before, after, changes,
                                   task_type=resource.task_type)
-        replace_reasons = self._replace_reasons(changes, ctx)
+        service = resource.spec.get("service")
+        replace_reasons = self._replace_reasons(changes, ctx, service)
         if replace_reasons:
             ops = (
                 Operation("delete", None, (("task_type", live.body.get("task_type")), ("force", True))),
@@ -347,6 +356,11 @@ class InferenceEndpointKind(ResourceKind):
             # Elasticsearch wants every secret re-sent when service_settings are updated (ES #139651).
             update_body["service_settings"] = {}
             update_secrets = secrets
+        allocations = {c.path[1] for c in changes if c.path[:1] == ("service_settings",) and len(c.path) > 1
+                       and c.path[1] in ALLOCATION_SETTINGS and service in ALLOCATION_SERVICES}
+        for key in sorted(allocations):
+            if key in (request.get("service_settings") or {}):
+                update_body.setdefault("service_settings", {})[key] = copy.deepcopy(request["service_settings"][key])
         if "task_settings" in changed_top:
             update_body["task_settings"] = copy.deepcopy(request.get("task_settings") or {})
         if "chunking_settings" in changed_top:
@@ -359,12 +373,15 @@ class InferenceEndpointKind(ResourceKind):
             task_type=resource.task_type,
         )
 
-    def _replace_reasons(self, changes: tuple[FieldChange, ...], ctx: PlanContext) -> list[str]:
+    def _replace_reasons(self, changes: tuple[FieldChange, ...], ctx: PlanContext, service: Any = None) -> list[str]:
         reasons = []
         for change in changes:
             top = change.path[0] if change.path else None
             if top in ("service", "task_type"):
                 reasons.append(top)
+            elif (top == "service_settings" and service in ALLOCATION_SERVICES and len(change.path) > 1
+                  and change.path[1] in ALLOCATION_SETTINGS and not change.removed):
+                continue  # _update scales the endpoint's own deployment (8.17+, elastic/elasticsearch#114457)
             elif top == "service_settings" and not (len(change.path) > 1 and change.path[1] in SECRET_KEYS):
                 reasons.append(".".join(map(str, change.path)))
             elif top == "service_settings" and change.removed:

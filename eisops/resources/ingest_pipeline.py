@@ -63,6 +63,10 @@ class IngestPipelineKind(WholeBodyKind):
         for key in ("processors", "on_failure"):
             if key in spec:
                 problems.extend(_check_processor_list(spec[key], (key,)))
+        if spec.get("on_failure") == []:
+            # Pipeline.create (8.x, 9.x): "pipeline [x] cannot have an empty on_failure option defined"
+            problems.append((("on_failure",), f"pipeline [{resource.name}] cannot have an empty on_failure option "
+                                              "defined (leave on_failure out)"))
         if "version" in spec and (not isinstance(spec["version"], int) or isinstance(spec["version"], bool)):
             problems.append((("version",), "version must be an integer"))
         if "_meta" in spec and not isinstance(spec["_meta"], dict):
@@ -77,13 +81,18 @@ class IngestPipelineKind(WholeBodyKind):
                 if ptype == "pipeline":
                     target = options.get("name")
                     if isinstance(target, str) and "{{" not in target:
+                        # ignore_missing_pipeline (8.12+): a missing target is skipped at run time, as
+                        # Elastic's own logs@default-pipeline does with logs@custom.
                         refs.append(Reference("IngestPipeline", target, here + ("name",),
-                                              "pipeline processor name"))
+                                              "pipeline processor name",
+                                              optional=options.get("ignore_missing_pipeline") in (True, "true")))
                 elif ptype == "inference":
                     target = options.get("model_id")
                     if isinstance(target, str):
+                        # model_id names an inference endpoint, or a trained model or its deployment
+                        # (".elser_model_2"; inference processor docs), which eisops does not manage.
                         refs.append(Reference("InferenceEndpoint", target, here + ("model_id",),
-                                              "inference processor model_id"))
+                                              "inference processor model_id", optional=True))
         return refs
 
     def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
@@ -100,7 +109,9 @@ class IngestPipelineKind(WholeBodyKind):
                             body={"pipeline": body, "docs": [{"_source": {}}]})
         except ClusterRequestError as exc:
             if exc.status == 400:
-                return exc.reason
+                # The simulate API names the pipeline it parses "_simulate_pipeline"
+                # (SimulatePipelineRequest.SIMULATED_PIPELINE_ID): say the pipeline's own name.
+                return (exc.reason or "").replace("[_simulate_pipeline]", f"[{change.name}]")
             raise
         return None
 
@@ -165,6 +176,10 @@ def _check_processor_list(value: Any, where: tuple) -> list[tuple[tuple, str]]:
             problems.append((here + (ptype,), f"the options of processor [{ptype}] must be a mapping"))
             continue
         if "on_failure" in options:
+            if options["on_failure"] == []:
+                # ConfigurationUtils.readProcessorConfigs (8.x, 9.x): "[on_failure] processors list cannot be empty"
+                problems.append((here + (ptype, "on_failure"), f"[on_failure] processors list of processor [{ptype}] "
+                                                               "cannot be empty (leave on_failure out)"))
             problems.extend(_check_processor_list(options["on_failure"], here + (ptype, "on_failure")))
         if ptype == "pipeline" and "name" not in options:
             problems.append((here + (ptype,), "the pipeline processor needs [name]"))

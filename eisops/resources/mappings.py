@@ -16,6 +16,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from eisops.plan.diff import same
+
 #: Parameters Elasticsearch fills in for a field type when the mapping does not set them.
 COMPUTED_PARAMETERS: dict[str, tuple[str, ...]] = {
     "semantic_text": ("model_settings", "inference_id", "index_options"),
@@ -88,6 +90,11 @@ def canonical(mapping: Any) -> Any:
     return out
 
 
+#: Mapping parameters Elasticsearch parses as doubles and writes back as such (``3`` -> ``3.0``).
+DOUBLE_PARAMETERS = frozenset({"scaling_factor", "boost"})
+DOUBLE_INDEX_OPTIONS = frozenset({"confidence_interval"})
+
+
 def _canonical_object(node: dict[str, Any], root: bool = False) -> None:
     if "dynamic" in node:
         node["dynamic"] = _canonical_dynamic(node["dynamic"])
@@ -95,6 +102,10 @@ def _canonical_object(node: dict[str, Any], root: bool = False) -> None:
     if isinstance(props, dict):
         if not root and node.get("type") == "object":
             del node["type"]  # Elasticsearch omits it next to properties (3.2)
+        if node.get("subobjects") in (False, "false"):
+            node["properties"] = props = _flattened(props)
+        else:
+            node["properties"] = props = _expanded(props)
         for child in props.values():
             if isinstance(child, dict):
                 _canonical_field(child)
@@ -102,8 +113,75 @@ def _canonical_object(node: dict[str, Any], root: bool = False) -> None:
         node["copy_to"] = [node["copy_to"]]
 
 
+def _is_plain_object(definition: Any) -> bool:
+    """An object field that holds nothing but its sub-fields (no parameters of its own)."""
+    return (isinstance(definition, dict) and isinstance(definition.get("properties"), dict)
+            and definition.get("type", "object") == "object"
+            and set(definition) <= {"type", "properties", "subobjects"})
+
+
+def _expanded(props: dict[str, Any]) -> dict[str, Any]:
+    """Dotted field names as the objects Elasticsearch makes of them: ``{"a.b": {..}}`` is stored
+    and returned as ``{"a": {"properties": {"b": {..}}}}`` (ObjectMapper dot expansion, 8.x/9.x;
+    index templates keep the names as sent, so both sides are expanded before comparison)."""
+    if not any("." in name for name in props):
+        return props
+    out: dict[str, Any] = {}
+    for name, definition in props.items():
+        parts = name.split(".")
+        if len(parts) == 1 or "" in parts:
+            _merge_field(out, name, definition)
+            continue
+        node: dict[str, Any] | None = out
+        for part in parts[:-1]:
+            holder = node.get(part)
+            if holder is None:
+                holder = node[part] = {"properties": {}}
+            elif not (isinstance(holder, dict) and holder.get("type", "object") == "object"
+                      and isinstance(holder.setdefault("properties", {}), dict)):
+                node = None  # a leaf field is in the way: left as written
+                break
+            node = holder["properties"]
+        if node is None:
+            out[name] = definition
+        else:
+            _merge_field(node, parts[-1], definition)
+    return out
+
+
+def _merge_field(props: dict[str, Any], name: str, definition: Any) -> None:
+    have = props.get(name)
+    if isinstance(have, dict) and isinstance(definition, dict) and isinstance(have.get("properties"), dict) \
+            and isinstance(definition.get("properties"), dict):
+        merged = {**have, **{k: v for k, v in definition.items() if k != "properties"}}
+        merged["properties"] = {**have["properties"], **definition["properties"]}
+        props[name] = merged
+    else:
+        props[name] = definition
+
+
+def _flattened(props: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Under ``subobjects: false`` Elasticsearch keeps no object mappers: an object's sub-fields
+    become dotted leaf names (``{"o": {"properties": {"p": ..}}}`` -> ``{"o.p": ..}``; seen on
+    8.19.21 and 9.5.2)."""
+    out: dict[str, Any] = {}
+    for name, definition in props.items():
+        full = f"{prefix}{name}"
+        if _is_plain_object(definition):
+            out.update(_flattened(definition["properties"], full + "."))
+        else:
+            out[full] = definition
+    return out
+
+
 def _canonical_field(field: dict[str, Any]) -> None:
     _canonical_object(field)
+    for param in DOUBLE_PARAMETERS:
+        if _is_int(field.get(param)):
+            field[param] = float(field[param])
+    options = field.get("index_options")
+    if field.get("type") in ("dense_vector", "semantic_text") and isinstance(options, dict):
+        field["index_options"] = _canonical_index_options(options)
     subfields = field.get("fields")
     if isinstance(subfields, dict):
         for child in subfields.values():
@@ -111,11 +189,53 @@ def _canonical_field(field: dict[str, Any]) -> None:
                 _canonical_field(child)
 
 
-def without_defaults(mapping: Any) -> Any:
-    """A (canonical) index mapping without the parameters that equal Elasticsearch's defaults."""
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _canonical_index_options(options: dict[str, Any]) -> dict[str, Any]:
+    """dense_vector ``index_options`` with their doubles as doubles (DenseVectorFieldMapper reads
+    ``confidence_interval`` and ``rescore_vector.oversample`` as floats and writes them back so)."""
+    out = dict(options)
+    for param in DOUBLE_INDEX_OPTIONS:
+        if _is_int(out.get(param)):
+            out[param] = float(out[param])
+    rescore = out.get("rescore_vector")
+    if isinstance(rescore, dict) and _is_int(rescore.get("oversample")):
+        out["rescore_vector"] = {**rescore, "oversample": float(rescore["oversample"])}
+    dense = out.get("dense_vector")  # semantic_text wraps dense_vector options
+    if isinstance(dense, dict):
+        out["dense_vector"] = _canonical_index_options(dense)
+    return out
+
+
+#: Root metadata fields Elasticsearch leaves out of GET _mapping when set to their default
+#: (SourceFieldMapper, RoutingFieldMapper serialize only non-default values; 8.19.21, 9.5.2).
+ROOT_DEFAULTS = {"_source": {"enabled": True}, "_routing": {"required": False}}
+
+
+def without_defaults(mapping: Any, version: tuple[int, ...] | None = None) -> Any:
+    """A (canonical) index mapping without the parameters that equal Elasticsearch's defaults.
+
+    On a 9.0+ server ``_source.mode`` is a no-op that an index never stores
+    (elastic/elasticsearch#119072; the index setting ``index.mapping.source.mode`` replaced it),
+    so it is left out as well.
+    """
     if not isinstance(mapping, dict):
         return mapping
     out = copy.deepcopy(mapping)
+    for key, defaults in ROOT_DEFAULTS.items():
+        value = out.get(key)
+        if not isinstance(value, dict):
+            continue
+        value = {k: v for k, v in value.items()
+                 if not (k in defaults and v == defaults[k] and type(v) is type(defaults[k]))}
+        if key == "_source" and version is not None and version >= (9, 0):
+            value.pop("mode", None)
+        if value:
+            out[key] = value
+        else:
+            del out[key]
     _drop_defaults_in(out.get("properties"))
     return out
 
@@ -140,6 +260,17 @@ def field_type(definition: dict[str, Any]) -> str:
     return "object"  # an object field with properties (or an empty object)
 
 
+#: What Elasticsearch fills into a dense_vector's ``index_options`` by type for what the mapping
+#: leaves out (GET _mapping of 8.19.21 and 9.5.2; DenseVectorFieldMapper: HNSW m 16 and
+#: ef_construction 100; BBQ rescore oversample 3.0; the int4 types on 8.x confidence_interval 0.0).
+_HNSW = {"m": 16, "ef_construction": 100}
+INDEX_OPTIONS_DEFAULTS: dict[str, dict[str, Any]] = {
+    "hnsw": _HNSW, "int8_hnsw": _HNSW, "int4_hnsw": {**_HNSW, "confidence_interval": 0.0},
+    "bbq_hnsw": {**_HNSW, "rescore_vector": {"oversample": 3.0}},
+    "int4_flat": {"confidence_interval": 0.0}, "bbq_flat": {"rescore_vector": {"oversample": 3.0}},
+}
+
+
 def comparable_live_field(live: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
     """The live field definition without what Elasticsearch computed and the manifest did not set."""
     ftype = field_type(live)
@@ -149,7 +280,17 @@ def comparable_live_field(live: dict[str, Any], desired: dict[str, Any]) -> dict
     for param in COMPUTED_PARAMETERS.get(ftype, ()):
         if param not in desired:
             out.pop(param, None)
+    if ftype == "dense_vector" and isinstance(out.get("index_options"), dict) \
+            and isinstance(desired.get("index_options"), dict):
+        out["index_options"] = _comparable_index_options(out["index_options"], desired["index_options"])
     return out
+
+
+def _comparable_index_options(live: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
+    """Live ``index_options`` without the defaults Elasticsearch filled in for what the manifest
+    left out; a value the manifest leaves out that is not the default still shows."""
+    defaults = INDEX_OPTIONS_DEFAULTS.get(str(live.get("type")), {})
+    return {k: v for k, v in live.items() if k in desired or k not in defaults or not same(v, defaults[k])}
 
 
 def restrict_to_declared(live: Any, desired: Any) -> Any:

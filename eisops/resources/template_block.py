@@ -8,6 +8,7 @@ it sends no requests.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from eisops.errors import ClusterRequestError
@@ -29,10 +30,42 @@ def normalize_block(template: Any) -> Any:
         if not out["settings"]:
             del out["settings"]
     if "mappings" in out:
-        out["mappings"] = mappings.canonical(out["mappings"])
+        if out["mappings"] == {}:
+            # Elasticsearch stores no mappings for an empty object: GET leaves the key out
+            # (8.19.21, 9.5.2; ComponentTemplate/Template drop a null or empty CompressedXContent).
+            del out["mappings"]
+        else:
+            out["mappings"] = mappings.canonical(out["mappings"])
     if "aliases" in out:
         out["aliases"] = alias_rules.normalize_aliases(out["aliases"])
+    if "lifecycle" in out:
+        out["lifecycle"] = normalize_lifecycle(out["lifecycle"])
+    options = out.get("data_stream_options")
+    if isinstance(options, dict) and isinstance(options.get("failure_store"), dict) \
+            and "lifecycle" in options["failure_store"]:
+        store = dict(options["failure_store"])
+        store["lifecycle"] = normalize_lifecycle(store["lifecycle"])
+        out["data_stream_options"] = {**options, "failure_store": store}
     return out
+
+
+def normalize_lifecycle(lifecycle: Any) -> Any:
+    """A data stream lifecycle as Elasticsearch returns it: ``enabled`` is always written, and is
+    true unless the body says otherwise (DataStreamLifecycle.toXContent, 8.14+; seen on 8.19.21
+    and 9.5.2 for ``template.lifecycle`` and ``data_stream_options.failure_store.lifecycle``)."""
+    if not isinstance(lifecycle, dict):
+        return lifecycle
+    return {"enabled": True, **lifecycle}
+
+
+def needs_data_stream(template: Any) -> bool:
+    """Whether a template block only makes sense in a data stream template: Elasticsearch refuses
+    ``lifecycle`` and ``data_stream_options`` in an index template without ``data_stream``
+    ("index template [x] specifies lifecycle configuration that can only be used in combination
+    with a data stream", MetadataIndexTemplateService.validateLifecycle / validateDataStreamOptions),
+    while a component template may carry them for the data stream templates that compose it."""
+    return isinstance(template, dict) and any(template.get(k) is not None
+                                              for k in ("lifecycle", "data_stream_options"))
 
 
 def settings_references(settings: Any, base: tuple) -> list[Reference]:
@@ -164,25 +197,51 @@ def preflight_priority(ctx: PlanContext) -> int:
     return max([p for p in priorities if isinstance(p, int) and not isinstance(p, bool)] + [0]) + 1
 
 
-def simulate(cluster: Any, body: dict[str, Any], name: str | None = None) -> str | None:
+def simulate(cluster: Any, body: dict[str, Any], name: str | None = None, subject: str | None = None) -> str | None:
     """Elasticsearch's objection to an index template body, asked with the simulate API, which
     validates settings, mappings, aliases and composition as PUT does and stores nothing
-    (reference 4.4). None when it has none."""
+    (reference 4.4). None when it has none. The throw-away name Elasticsearch gives a simulated
+    body (``simulate_template_<random>``) is replaced by ``subject``, the object's own name."""
     url = "/_index_template/_simulate" + (f"/{name}" if name else "")
     try:
         cluster.request("POST", url, body=body)
     except ClusterRequestError as exc:
         if exc.status == 400 and "no handler found" not in (exc.reason or ""):
-            return exc.reason
+            return _SIMULATED_NAME.sub(subject, exc.reason) if subject and exc.reason else exc.reason
         if exc.status in (400, 404, 405):
             return None  # a server without the simulate API: Elasticsearch checks the PUT itself
         raise
     return None
 
 
-def simulate_block(cluster: Any, ctx: PlanContext, block: Any, patterns: list[str] | None = None) -> str | None:
-    """The objection to a template block (settings, mappings, aliases) on its own."""
+#: The name Elasticsearch gives a template body it simulates (TransportSimulateTemplateAction).
+_SIMULATED_NAME = re.compile(r"simulate_template_[A-Za-z0-9_\-]+")
+
+
+#: simulate_block's default: a data stream template when the block needs one.
+AUTO = object()
+
+
+def simulate_block(cluster: Any, ctx: PlanContext, block: Any, patterns: list[str] | None = None,
+                   subject: str | None = None, data_stream: Any = AUTO) -> str | None:
+    """The objection to a template block (settings, mappings, aliases) on its own.
+
+    A block with ``lifecycle`` or ``data_stream_options`` is simulated in a data stream template,
+    the only place Elasticsearch takes them (see needs_data_stream); custom routing is allowed there
+    when the mapping requires routing, which a plain data stream refuses ("contradicting
+    `_routing.required` settings", 8.19.21 and 9.5.2). ``data_stream`` given (None for none)
+    is used as it is: an index template's own.
+    """
     if not isinstance(block, dict) or not block:
         return None
-    return simulate(cluster, {"index_patterns": patterns or [PREFLIGHT_PATTERN],
-                              "priority": preflight_priority(ctx), "template": block})
+    body: dict[str, Any] = {"index_patterns": patterns or [PREFLIGHT_PATTERN],
+                            "priority": preflight_priority(ctx), "template": block}
+    if data_stream is AUTO:
+        data_stream = None
+        if needs_data_stream(block):
+            mapping = block.get("mappings") if isinstance(block.get("mappings"), dict) else {}
+            routing = mapping.get("_routing") if isinstance(mapping.get("_routing"), dict) else {}
+            data_stream = {"allow_custom_routing": True} if routing.get("required") in (True, "true") else {}
+    if data_stream is not None:
+        body["data_stream"] = data_stream
+    return simulate(cluster, body, subject=subject)

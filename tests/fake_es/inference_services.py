@@ -131,6 +131,8 @@ EIS_MODELS: dict[str, tuple[str, int | None, int | None]] = {
     "jina-embeddings-v3": ("text_embedding", 1024, 8192),
     "jina-reranker-v3": ("rerank", None, None),
     "jina-reranker-v2-base-multilingual": ("rerank", None, None),
+    # The id the Elastic Inference Service's Jina page uses in its PUT body, for the same model.
+    "jina-reranker-v2": ("rerank", None, None),
     "elastic-rerank-v1": ("rerank", None, None),
     "rainbow-sprinkles": ("chat_completion", None, None),
     "gp-llm-v2": ("chat_completion", None, None),

@@ -367,8 +367,35 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
     plan, ctx = build_plan(load_manifests([str(manifests)]), connect(ConnectionSettings(url=fake_es.url)))
     es.inference.put(inference_id="twice", task_type="text_embedding",
                      inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v3"}})
-    with pytest.raises(ApplyFailed, match="reports different values at: service_settings.model_id"):
+    with pytest.raises(ApplyFailed, match='service_settings.model_id: Elasticsearch has "jina-embeddings-v3", '
+                                          'the manifest says "jina-embeddings-v5-text-nano"'):
         apply_plan(plan, ctx)
+
+
+def test_a_difference_eisops_cannot_explain_is_shown_with_both_values_and_planned_again(
+        fake_es, eisops, tmp_path, monkeypatch):
+    """Without its rule for the index_options defaults Elasticsearch fills in, eisops cannot explain
+    the read-back: apply says the index was written, shows each path with both values, and the
+    next plan shows the same difference instead of "No changes"."""
+    from eisops.resources import mappings
+    monkeypatch.setattr(mappings, "INDEX_OPTIONS_DEFAULTS", {})
+    manifests = write_manifests(tmp_path / "m", {"i.yaml": """
+        kind: Index
+        name: vectors
+        spec:
+          mappings:
+            properties:
+              v: {type: dense_vector, dims: 4, index_options: {type: int8_hnsw}}
+    """})
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 1
+    assert "Index/vectors: it was written, but Elasticsearch now reports values that differ" in err
+    assert "mappings.properties.v.index_options.m: Elasticsearch has 16, the manifest says (absent)" in err
+    assert "ef_construction: Elasticsearch has 100, the manifest says (absent)" in err
+    assert client(fake_es.url).indices.exists(index="vectors")
+    plan = eisops.plan_json(manifests, "--url", fake_es.url)
+    assert [(c["name"], c["action"]) for c in plan["changes"]] == [("vectors", "update")]
+    assert sorted(c["path"][-1] for c in plan["changes"][0]["changes"]) == ["ef_construction", "m"]
 
 
 def test_pipeline_elasticsearch_refuses_stops_apply_before_any_write(fake_es, eisops, tmp_path):
