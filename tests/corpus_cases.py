@@ -8,7 +8,9 @@ A case is one YAML file of manifests with a header of comment lines:
     # real_es: yes | no (why)
 
 ``change`` is the edit a user would make next; ``real_es`` says whether Elasticsearch's
-integration-test distribution has what the bodies need. The ECS templates of ../shared join
+integration-test distribution has what the bodies need. A body that names Elasticsearch's built-in
+objects (``logs@mappings``, ``logs@default-pipeline``), which the integration-test distribution
+and the fake do not install, comes with equivalents of its own under corpus names. The ECS templates of ../shared join
 the corpus as one more case (tests/ecs_corpus.py).
 """
 
@@ -27,6 +29,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 HEADER_KEYS = ("source", "licence", "change", "real_es")
 
 
+
 @dataclass(frozen=True)
 class Change:
     kind: str
@@ -34,14 +37,25 @@ class Change:
     path: tuple
     value: Any
 
-    def expected_path(self) -> tuple:
-        """Where the plan shows the change: settings are compared flat, as ``index.*`` keys."""
+    def expected_paths(self) -> list[tuple]:
+        """Where the plan may show the change: settings are compared flat, as ``index.*`` keys; a
+        dotted field name as written (under ``subobjects: false``) or as the objects Elasticsearch
+        makes of it."""
         if "settings" in self.path:
             at = self.path.index("settings")
             rest = ".".join(str(p) for p in self.path[at + 1:])
             if rest:
-                return self.path[:at + 1] + (rest if rest.startswith("index.") else f"index.{rest}",)
-        return self.path
+                return [self.path[:at + 1] + (rest if rest.startswith("index.") else f"index.{rest}",)]
+        expanded: list = []
+        for i, key in enumerate(self.path):
+            if i and self.path[i - 1] == "properties" and isinstance(key, str) and "." in key:
+                parts = key.split(".")
+                for part in parts[:-1]:
+                    expanded += [part, "properties"]
+                expanded.append(parts[-1])
+            else:
+                expanded.append(key)
+        return [self.path, tuple(expanded)]
 
 
 @dataclass(frozen=True)

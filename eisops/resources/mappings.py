@@ -99,6 +99,13 @@ def _canonical_object(node: dict[str, Any], root: bool = False) -> None:
     if "dynamic" in node:
         node["dynamic"] = _canonical_dynamic(node["dynamic"])
     props = node.get("properties")
+    if props == {} and node.get("type", "object") == "object":
+        # An object without sub-fields is written as "type": "object" and no properties; the root
+        # mapping leaves both out (ObjectMapper.toXContent, 8.19.21 and 9.5.2).
+        del node["properties"]
+        if not root:
+            node["type"] = "object"
+        props = None
     if isinstance(props, dict):
         if not root and node.get("type") == "object":
             del node["type"]  # Elasticsearch omits it next to properties (3.2)

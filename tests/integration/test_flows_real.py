@@ -357,3 +357,37 @@ def test_setting_and_alias_removed_from_the_manifest_are_reset_and_removed(real_
     settings = es.indices.get_settings(index="books-000001", flat_settings=True).body["books-000001"]["settings"]
     assert "index.mapping.total_fields.limit" not in settings
     assert set(es.indices.get_alias(index="books-000001").body["books-000001"]["aliases"]) == {"books"}
+
+
+
+VECTORS = """
+    kind: ComponentTemplate
+    name: vectors
+    spec:
+      template:
+        lifecycle: {data_retention: 7d}
+        data_stream_options: {failure_store: {enabled: true}}
+        mappings:
+          properties:
+            v: {type: dense_vector, dims: 64, ELEMENT_TYPEindex_options: {type: bbq_hnsw}}
+"""
+
+
+def test_a_refused_body_is_reported_with_the_innermost_reason_under_its_own_name(real_es_clean, eisops, tmp_path):
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", {"c.yaml": VECTORS.replace("ELEMENT_TYPE", "element_type: byte, ")})
+    code, out, err = eisops("apply", manifests, "--url", url, "--auto-approve")
+    assert code == 1
+    assert ("ComponentTemplate/vectors: illegal_argument_exception: [element_type] cannot be [byte] when using "
+            "index type [bbq_hnsw]") in err, err
+    assert "simulate_template" not in err and "after composition" not in err
+    assert real_es_clean.request("GET", "/_component_template/vectors").status == 404
+
+
+def test_a_component_template_with_a_lifecycle_passes_the_check_before_apply(real_es_clean, eisops, tmp_path):
+    """Elasticsearch takes lifecycle and data_stream_options in a component template; the check
+    before apply simulates it inside a data stream template, where they apply."""
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", {"c.yaml": VECTORS.replace("ELEMENT_TYPE", "")})
+    apply_ok(eisops, manifests, url)
+    assert_no_changes(eisops, manifests, url)

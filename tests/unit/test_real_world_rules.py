@@ -126,6 +126,10 @@ INDICES = [
     ("9.5.2", {"mappings": {"properties": {"o": {"type": "object", "subobjects": False,
                                                  "properties": {"p.q": {"type": "keyword"}}}}}},
      {"mappings": {"properties": {"o": {"subobjects": False, "properties": {"p.q": {"type": "keyword"}}}}}}, True),
+    # an object without sub-fields is "type": "object"
+    ("9.5.2", {"mappings": {"properties": {"o": {"dynamic": True, "properties": {}}}}},
+     {"mappings": {"properties": {"o": {"type": "object", "dynamic": "true"}}}}, True),
+    ("9.5.2", {"mappings": {"properties": {}}}, {"mappings": {}}, True),
     # root defaults Elasticsearch leaves out
     ("9.5.2", {"mappings": {"_source": {"enabled": True}, "properties": {"a": {"type": "keyword"}}}},
      {"mappings": {"properties": {"a": {"type": "keyword"}}}}, True),
@@ -263,3 +267,21 @@ spec:
     lifecycle: {data_retention: 7d}
     data_stream_options: {failure_store: {enabled: true, lifecycle: {data_retention: 30d}}}
 """)
+
+
+# ------------------------------------------------------------------ error reasons
+def test_the_reason_shown_is_the_innermost_one():
+    """8.19.21 and 9.5.2 answer a refused simulated template three caused_by levels deep."""
+    from eisops.cluster.connection import _reason
+    body = {"error": {
+        "type": "illegal_argument_exception",
+        "reason": "composable template [simulate_template_ooib5] template after composition is invalid",
+        "caused_by": {"type": "illegal_argument_exception", "reason": "invalid composite mappings for [simulate_template_ooib5]",
+                      "caused_by": {"type": "mapper_parsing_exception",
+                                    "reason": "Failed to parse mapping: [element_type] cannot be [byte] when using index type [bbq_hnsw]",
+                                    "caused_by": {"type": "illegal_argument_exception",
+                                                  "reason": "[element_type] cannot be [byte] when using index type [bbq_hnsw]"}}}},
+        "status": 400}
+    assert _reason(body) == ("illegal_argument_exception", "[element_type] cannot be [byte] when using index type [bbq_hnsw]")
+    assert _reason({"error": {"type": "parse_exception", "reason": "x"}}) == ("parse_exception", "x")
+    assert _reason({"error": "plain"}) == (None, "plain")
