@@ -87,6 +87,28 @@ def canonical(mapping: Any) -> Any:
         return mapping
     out = copy.deepcopy(mapping)
     _canonical_object(out, root=True)
+    runtime = out.get("runtime")
+    if isinstance(runtime, dict):
+        for definition in runtime.values():
+            if isinstance(definition, dict) and "script" in definition:
+                definition["script"] = canonical_script(definition["script"])
+    return out
+
+
+def canonical_script(script: Any) -> Any:
+    """A script as Elasticsearch writes it back (Script.toXContent, 8.x/9.x): an object with
+    ``source`` (or ``id``), ``lang`` (``painless`` when not given), and ``options`` and ``params``
+    only when not empty; a plain string is the source of a painless script."""
+    if isinstance(script, str):
+        return {"source": script, "lang": "painless"}
+    if not isinstance(script, dict) or not ("source" in script or "id" in script):
+        return script
+    out = dict(script)
+    if "id" not in out:
+        out.setdefault("lang", "painless")
+    for key in ("options", "params"):
+        if out.get(key) == {}:
+            del out[key]
     return out
 
 
@@ -183,6 +205,8 @@ def _flattened(props: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _canonical_field(field: dict[str, Any]) -> None:
     _canonical_object(field)
+    if "script" in field and "type" in field:  # a field whose values a script computes at index time
+        field["script"] = canonical_script(field["script"])
     for param in DOUBLE_PARAMETERS:
         if _is_int(field.get(param)):
             field[param] = float(field[param])

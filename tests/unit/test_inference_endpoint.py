@@ -246,3 +246,33 @@ def test_elasticsearch_service_rewrites_are_not_changes(tmp_path, live_settings,
     change = plan_against(tmp_path, ELSER, live, applied_record(ELSER, tmp_path, "sparse_embedding"),
                           task_type="sparse_embedding")
     assert (change is not None) is changed
+
+
+E5_FIXED = """
+service: elasticsearch
+service_settings:
+  model_id: .multilingual-e5-small
+  num_allocations: 2
+  num_threads: 1
+"""
+
+
+@pytest.mark.parametrize("live_settings, action, update_settings", [
+    # the endpoint's own deployment scales in place (_update, 8.17+, elastic/elasticsearch#114457)
+    ({"model_id": ".multilingual-e5-small", "num_threads": 1, "num_allocations": 1}, Action.UPDATE,
+     {"num_allocations": 2}),
+    ({"model_id": ".multilingual-e5-small", "num_threads": 1, "num_allocations": 1,
+      "adaptive_allocations": {"enabled": True, "max_number_of_allocations": 4}}, Action.UPDATE,
+     {"num_allocations": 2}),
+    # num_threads is not an allocation setting: Elasticsearch cannot change it in place
+    ({"model_id": ".multilingual-e5-small", "num_threads": 2, "num_allocations": 2}, Action.REPLACE, None),
+])
+def test_allocations_of_the_endpoints_own_deployment_are_updated_in_place(tmp_path, live_settings, action,
+                                                                         update_settings):
+    live = {"task_type": "text_embedding", "service": "elasticsearch", "service_settings": live_settings,
+            "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}}
+    change = plan_against(tmp_path, E5_FIXED, live, applied_record(E5_FIXED, tmp_path))
+    assert change.action is action, change.reason
+    if update_settings is not None:
+        (op,) = change.operations
+        assert op.verb == "update" and op.body == {"service_settings": update_settings}

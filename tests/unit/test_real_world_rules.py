@@ -130,6 +130,16 @@ INDICES = [
     ("9.5.2", {"mappings": {"properties": {"o": {"dynamic": True, "properties": {}}}}},
      {"mappings": {"properties": {"o": {"type": "object", "dynamic": "true"}}}}, True),
     ("9.5.2", {"mappings": {"properties": {}}}, {"mappings": {}}, True),
+    # scripts are written back with their language (Script.toXContent)
+    ("9.5.2", {"mappings": {"runtime": {"day": {"type": "keyword", "script": "emit('x')"}}}},
+     {"mappings": {"runtime": {"day": {"type": "keyword", "script": {"source": "emit('x')", "lang": "painless"}}}}},
+     True),
+    ("9.5.2", {"mappings": {"runtime": {"v": {"type": "double", "script": {"source": "emit(1)", "params": {}}}}}},
+     {"mappings": {"runtime": {"v": {"type": "double", "script": {"source": "emit(1)", "lang": "painless"}}}}}, True),
+    ("9.5.2", {"mappings": {"properties": {"n": {"type": "long", "script": {"source": "emit(1)"}}}}},
+     {"mappings": {"properties": {"n": {"type": "long", "script": {"source": "emit(1)", "lang": "painless"}}}}}, True),
+    ("9.5.2", {"mappings": {"runtime": {"v": {"type": "double", "script": {"source": "emit(2)"}}}}},
+     {"mappings": {"runtime": {"v": {"type": "double", "script": {"source": "emit(1)", "lang": "painless"}}}}}, False),
     # root defaults Elasticsearch leaves out
     ("9.5.2", {"mappings": {"_source": {"enabled": True}, "properties": {"a": {"type": "keyword"}}}},
      {"mappings": {"properties": {"a": {"type": "keyword"}}}}, True),
