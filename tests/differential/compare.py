@@ -16,6 +16,10 @@ Comparison modes (fourth tuple element; default ``"body"``):
 
 ``"body"``    status + the whole normalised body (for errors: the whole error
               envelope, i.e. type, reason, metadata, root_cause, caused_by).
+``"warn"``    like ``"body"``, plus the texts of the ``Warning`` headers (the
+              deprecation warnings; their ``299 Elasticsearch-<version>-<build>``
+              prefix is left out) — for steps whose deprecation warning is
+              the behaviour under test. Other modes ignore headers.
 ``"reason"``  status + ``error.type`` + ``error.reason`` (+ the same for the
               first ``caused_by``) — for errors whose extra metadata or nested
               causes are not reproduced, but whose message is stable.
@@ -90,7 +94,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 TEST_PREFIX = "dt-"
-MODES = ("body", "noloc", "reason", "type", "keys", "status")
+MODES = ("body", "warn", "noloc", "reason", "type", "keys", "status")
 
 DROP_KEYS = frozenset({
     "took", "_seq_no", "_primary_term", "created_date_millis", "modified_date_millis",
@@ -101,6 +105,7 @@ _UUID_IN_BRACKETS = re.compile(r"(\[[^\[\]/]+/)[A-Za-z0-9_-]{22}(\])")
 _UUID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _ALLOWED = re.compile(r"allowed: \[([A-Z, ]+)\]")
 _LOCATION = re.compile(r"^\[\d+:\d+\] ")
+_WARNING = re.compile(r'^\d{3} Elasticsearch-\S+ "(.*)"(?: "[^"]*")?$')
 _SIMULATE_NAME = re.compile(r"(simulate_template_index_|simulate_index_template_|simulate_template_)[a-z0-9_-]{22}")
 _VALIDATION = re.compile(r"Validation Failed: ((?:\d+: [^;]*;)+)")
 _LISTINGS = {
@@ -116,6 +121,7 @@ class Response:
     status: int
     body: Any
     text: str
+    warnings: tuple = ()
 
 
 # ------------------------------------------------------------------ HTTP
@@ -138,6 +144,8 @@ def send(url: str, method: str, path: str, body: Any = None, timeout: float = 60
         resp = conn.getresponse()
         raw = resp.read().decode("utf-8", "replace")
         status = resp.status
+        warnings = tuple(m.group(1) if (m := _WARNING.match(v)) else v
+                         for k, v in resp.getheaders() if k.lower() == "warning")
     finally:
         conn.close()
     parsed: Any = None
@@ -146,7 +154,7 @@ def send(url: str, method: str, path: str, body: Any = None, timeout: float = 60
             parsed = json.loads(raw)
         except ValueError:
             parsed = raw
-    return Response(status, parsed, raw)
+    return Response(status, parsed, raw, warnings)
 
 
 # --------------------------------------------------------- normalisation
@@ -275,9 +283,11 @@ def _error_view(body: Any, depth: int) -> Any:
     return view
 
 
-def view(mode: str, status: int, path: str, body: Any) -> Any:
+def view(mode: str, status: int, path: str, body: Any, warnings: tuple = ()) -> Any:
     """What a comparison mode looks at for one answer."""
     norm = normalize(path, body)
+    if mode == "warn":
+        return {"status": status, "body": norm, "warnings": sorted(warnings)}
     if mode == "status":
         return {"status": status}
     if mode == "keys":
@@ -327,8 +337,8 @@ def run_steps(real_url: str, fake_url: str, steps: Iterable[Step]) -> list[Diffe
         method, path, body, mode = _unpack(step)
         real = send(real_url, method, path, body)
         fake = send(fake_url, method, path, body)
-        rv = view(mode, real.status, path, real.body)
-        fv = view(mode, fake.status, path, fake.body)
+        rv = view(mode, real.status, path, real.body, real.warnings)
+        fv = view(mode, fake.status, path, fake.body, fake.warnings)
         if rv != fv:
             diffs.append(Difference(i, step, rv, fv))
     return diffs

@@ -185,6 +185,61 @@ CASES: dict[str, list] = {
         ("PUT", f"{CT}/dt-b", None),
         ("GET", f"{CT}/dt-b", None),
     ],
+    "empty_sections_kept_or_dropped": [
+        # Empty mappings are dropped from GET, empty settings and aliases stay.
+        ("PUT", f"{CT}/dt-e1", {"template": {"mappings": {}, "settings": {}, "aliases": {}}}),
+        ("PUT", f"{CT}/dt-e2", {"template": {"mappings": {}}}),
+        ("PUT", f"{CT}/dt-e3", {"template": {"mappings": {"_doc": {}}}}),
+        ("GET", f"{CT}/dt-e*", None),
+    ],
+    "lifecycle_enabled_added": [
+        # GET shows "enabled": true (first) when the put did not set it; an explicit false stays,
+        # as does an explicit null; the same for a failure store's lifecycle.
+        ("PUT", f"{CT}/dt-l1", {"template": {"lifecycle": {"data_retention": "7d"}}}),
+        ("PUT", f"{CT}/dt-l2", {"template": {"lifecycle": {}}}),
+        ("PUT", f"{CT}/dt-l3", {"template": {"lifecycle": {"enabled": False, "data_retention": "7d"}}}),
+        ("PUT", f"{CT}/dt-l4", {"template": {"lifecycle": {"enabled": "true", "data_retention": None}}}),
+        ("PUT", f"{CT}/dt-l5", {"template": {"lifecycle": {"downsampling": [{"after": "1d", "fixed_interval": "1h"}]}}}),
+        ("PUT", f"{CT}/dt-o1", {"template": {"data_stream_options": {"failure_store": {"enabled": True}}}}),
+        ("PUT", f"{CT}/dt-o2", {"template": {"data_stream_options": {"failure_store": {
+            "enabled": True, "lifecycle": {"data_retention": "3d"}}}}}),
+        ("PUT", f"{CT}/dt-o3", {"template": {"data_stream_options": {"failure_store": {"lifecycle": {}}}}}),
+        ("PUT", f"{CT}/dt-o4", {"template": {"data_stream_options": {"failure_store": {"lifecycle": {"enabled": False}}}}}),
+        ("PUT", f"{CT}/dt-o5", {"template": {"data_stream_options": None}}),
+        ("PUT", f"{CT}/dt-o6", {"template": {"data_stream_options": {}}}),
+        ("PUT", f"{CT}/dt-o7", {"template": {"data_stream_options": {"failure_store": None}}}),
+        ("PUT", f"{CT}/dt-o8", {"template": {"data_stream_options": {"failure_store": {"enabled": None}}}}),
+        ("GET", f"{CT}/dt-*", None),
+        ("GET", f"{CT}/dt-l1", None),
+    ],
+    "lifecycle_invalid": [
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": None}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": "7d"}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": {"foo": 1}}}, "noloc"),
+        # 8.19.21 does not know downsampling_method ("did you mean [downsampling]?"); 9.5.2 wants rounds
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": {"downsampling_method": "aggregate"}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": {"enabled": "x"}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": {"data_retention": "bogus"}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"lifecycle": {"data_retention": "7"}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"data_stream_options": {"bogus": 1}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"data_stream_options": {"failure_store": {}}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"data_stream_options": {"failure_store": {"bogus": 1}}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"data_stream_options": {"failure_store": {
+            "lifecycle": {"enabled": "x"}}}}}, "noloc"),
+        ("PUT", f"{CT}/dt-b", {"template": {"data_stream_options": {"failure_store": {
+            "lifecycle": {"downsampling": [{"after": "1d", "fixed_interval": "1h"}]}}}}}, "noloc"),
+        # parsed with the body: reported before the settings are validated
+        ("PUT", f"{CT}/dt-b", {"template": {"settings": {"index.foo": 1}, "lifecycle": {"foo": 1}}}, "noloc"),
+        ("GET", f"{CT}/dt-b", None),
+    ],
+    "lifecycle_update_breaks_non_data_stream_template": [
+        ("PUT", f"{CT}/dt-c", {"template": {"settings": {"number_of_replicas": 0}}}),
+        ("PUT", "/_index_template/dt-it", {"index_patterns": ["dt-it-*"], "composed_of": ["dt-c"]}),
+        ("PUT", f"{CT}/dt-c", {"template": {"lifecycle": {}}}),
+        ("PUT", f"{CT}/dt-c", {"template": {"data_stream_options": {"failure_store": {"enabled": False}}}}),
+        ("PUT", f"{CT}/dt-c", {"template": {"data_stream_options": None}}),
+        ("GET", f"{CT}/dt-c", None),
+    ],
 }
 
 

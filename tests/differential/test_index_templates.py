@@ -179,6 +179,78 @@ CASES: dict[str, list] = {
         ("PUT", "/dt-t-2", {"mappings": {"properties": {"a": {"type": "long"}}}}),
         ("GET", "/dt-t-2/_mapping", None),
     ],
+    "lifecycle_enabled_added": [
+        ("PUT", f"{IT}/dt-l1", {"index_patterns": ["dt-l1-*"], "data_stream": {},
+                                "template": {"lifecycle": {"data_retention": "7d"}}}),
+        ("PUT", f"{IT}/dt-l2", {"index_patterns": ["dt-l2-*"], "data_stream": {}, "template": {
+            "lifecycle": {}, "data_stream_options": {"failure_store": {"enabled": True, "lifecycle": {"data_retention": "1d"}}}}}),
+        ("PUT", f"{IT}/dt-l3", {"index_patterns": ["dt-l3-*"], "data_stream": {},
+                                "template": {"lifecycle": {"enabled": False}, "data_stream_options": None}}),
+        ("PUT", f"{IT}/dt-l4", {"index_patterns": ["dt-l4-*"], "data_stream": {},
+                                "template": {"data_stream_options": {"failure_store": {"enabled": True}}}}),
+        ("GET", f"{IT}/dt-l*", None),
+        ("GET", f"{IT}/dt-l1?flat_settings=true", None),
+    ],
+    "lifecycle_needs_data_stream": [
+        ("PUT", f"{CT}/dt-lc", {"template": {"lifecycle": {"data_retention": "7d"}}}),
+        ("PUT", f"{CT}/dt-oc", {"template": {"data_stream_options": {"failure_store": {"enabled": True}}}}),
+        ("PUT", f"{CT}/dt-on", {"template": {"data_stream_options": None}}),
+        ("PUT", f"{IT}/dt-t1", {"index_patterns": ["dt-t1-*"], "template": {"lifecycle": {"data_retention": "7d"}}}),
+        ("PUT", f"{IT}/dt-t1", {"index_patterns": ["dt-t1-*"], "template": {"lifecycle": {"enabled": False}}}),
+        ("PUT", f"{IT}/dt-t2", {"index_patterns": ["dt-t2-*"],
+                                "template": {"data_stream_options": {"failure_store": {"enabled": True}}}}),
+        ("PUT", f"{IT}/dt-t2", {"index_patterns": ["dt-t2-*"], "template": {"data_stream_options": {}}}),
+        ("PUT", f"{IT}/dt-t2", {"index_patterns": ["dt-t2-*"], "template": {"data_stream_options": {"failure_store": None}}}),
+        ("PUT", f"{IT}/dt-t3", {"index_patterns": ["dt-t3-*"], "composed_of": ["dt-lc"]}),
+        ("PUT", f"{IT}/dt-t4", {"index_patterns": ["dt-t4-*"], "composed_of": ["dt-oc", "dt-lc"]}),
+        ("PUT", f"{IT}/dt-t5", {"index_patterns": ["dt-t5-*"], "composed_of": ["dt-oc"]}),
+        # a null data_stream_options resets what the components set: allowed without a data stream
+        ("PUT", f"{IT}/dt-t6", {"index_patterns": ["dt-t6-*"], "composed_of": ["dt-oc"],
+                                "template": {"data_stream_options": None}}),
+        ("PUT", f"{IT}/dt-t7", {"index_patterns": ["dt-t7-*"], "composed_of": ["dt-oc", "dt-on"]}),
+        ("PUT", f"{IT}/dt-t8", {"index_patterns": ["dt-t8-*"], "template": {"data_stream_options": None}}),
+        # the settings' "Validation Failed" comes first
+        ("PUT", f"{IT}/dt-t9", {"index_patterns": ["dt-t9-*"], "template": {"settings": {"index.foo": 1},
+                                                                        "lifecycle": {}}}),
+        # ... and the check comes before the composite mappings are validated
+        ("PUT", f"{IT}/dt-t9", {"index_patterns": ["dt-t9-*"], "template": {
+            "mappings": {"properties": {"f": {"type": "nope"}}}, "lifecycle": {}}}),
+        ("PUT", f"{IT}/dt-ok", {"index_patterns": ["dt-ok-*"], "composed_of": ["dt-lc", "dt-oc"], "data_stream": {}}),
+        ("GET", f"{IT}/dt-*", None),
+    ],
+    "ignore_missing_component_templates_empty": [
+        ("PUT", f"{IT}/dt-i1", {"index_patterns": ["dt-i1-*"], "ignore_missing_component_templates": ["a"]}),
+        ("GET", f"{IT}/dt-i1", None),
+        ("PUT", f"{IT}/dt-i1", {"index_patterns": ["dt-i1-*"], "ignore_missing_component_templates": []}),
+        ("GET", f"{IT}/dt-i1", None),
+        ("PUT", f"{IT}/dt-i2", {"index_patterns": ["dt-i2-*"]}),
+        ("PUT", f"{IT}/dt-i2", {"index_patterns": ["dt-i2-*"], "ignore_missing_component_templates": []}),
+        ("GET", f"{IT}/dt-i2", None),
+        ("PUT", f"{IT}/dt-i3", {"index_patterns": ["dt-i3-*"], "ignore_missing_component_templates": "a"}),
+        ("GET", f"{IT}/dt-i3", None),
+        # an empty list ignores nothing: the plain "do not exist" message
+        ("PUT", f"{IT}/dt-i4", {"index_patterns": ["dt-i4-*"], "ignore_missing_component_templates": [],
+                                "composed_of": ["dt-nope"]}),
+        ("PUT", f"{IT}/dt-i4", {"index_patterns": ["dt-i4-*"], "ignore_missing_component_templates": ["x"],
+                                "composed_of": ["dt-nope"]}),
+    ],
+    "data_stream_routing_and_timestamp": [
+        ("PUT", f"{IT}/dt-r1", {"index_patterns": ["dt-r1-*"], "data_stream": {},
+                                "template": {"mappings": {"_routing": {"required": True}}}}),
+        ("PUT", f"{IT}/dt-r2", {"index_patterns": ["dt-r2-*"], "data_stream": {"allow_custom_routing": True},
+                                "template": {"mappings": {"_routing": {"required": True}}}}),
+        ("PUT", f"{IT}/dt-r3", {"index_patterns": ["dt-r3-*"], "data_stream": {"allow_custom_routing": True},
+                                "template": {"mappings": {"_routing": {"required": False}}}}),
+        ("PUT", f"{IT}/dt-r4", {"index_patterns": ["dt-r4-*"], "data_stream": {},
+                                "template": {"mappings": {"_routing": {"required": False}}}}),
+        ("PUT", f"{IT}/dt-r5", {"index_patterns": ["dt-r5-*"], "data_stream": {},
+                                "template": {"mappings": {"properties": {"@timestamp": {"type": "keyword"}}}}}),
+        ("PUT", f"{IT}/dt-r6", {"index_patterns": ["dt-r6-*"], "data_stream": {}, "template": {
+            "mappings": {"properties": {"@timestamp": {"type": "date", "ignore_malformed": True}}}}}),
+        ("PUT", f"{IT}/dt-r7", {"index_patterns": ["dt-r7-*"], "data_stream": {}, "template": {
+            "mappings": {"properties": {"@timestamp": {"type": "date_nanos"}}}}}),
+        ("GET", f"{IT}/dt-r*", None),
+    ],
 }
 
 

@@ -250,6 +250,135 @@ CASES: dict[str, list] = {
         ("PUT", "/dt-v/_mapping", {"properties": {"nodims": {"type": "dense_vector", "dims": 8}}}),
         ("GET", "/dt-v/_mapping", None),
     ],
+    "dotted_names_expanded": [
+        mapping("dt-m", {"object3.purple": {"type": "double"}, "a.b.c": {"type": "keyword"},
+                         "a.b": {"properties": {"d": {"type": "long"}}}}),
+        ("GET", "/dt-m/_mapping", None),
+        ("PUT", "/dt-m2", {"mappings": {"subobjects": True, "properties": {"a.b": {"type": "long"}}}}),
+        ("GET", "/dt-m2/_mapping", None),
+    ],
+    "subobjects_false_flattening": [
+        # subobjects: false keeps dotted names and auto-flattens object children into dotted leaves
+        ("PUT", "/dt-s1", {"mappings": {"subobjects": False, "properties": {
+            "object3.purple": {"type": "double"},
+            "o": {"type": "object", "subobjects": False, "properties": {"p.q": {"type": "keyword"}}},
+            "x": {"properties": {"y": {"type": "long"}, "z": {"properties": {"w": {"type": "ip"}}}}},
+            "e": {"type": "object"}, "e2": {"properties": {}},
+            "m": {"properties": {"f": {"type": "text", "fields": {"raw": {"type": "keyword"}}}}},
+            "same": {"dynamic": True, "properties": {"k": {"type": "keyword"}}},
+        }}}),
+        ("GET", "/dt-s1/_mapping", None),
+        ("PUT", "/dt-s2", {"mappings": {"properties": {"o": {"subobjects": "false", "properties": {
+            "p.q": {"type": "keyword"}, "r": {"properties": {"s": {"type": "long"}}}}}}}}),
+        ("PUT", "/dt-s2/_mapping", {"properties": {"o": {"properties": {"r.t": {"type": "long"},
+                                                                          "w": {"properties": {"v": {"type": "ip"}}}}}}}),
+        ("GET", "/dt-s2/_mapping", None),
+        # a leaf an object flattens into wins over the dotted field; a leaf and its "children" coexist
+        ("PUT", "/dt-s3", {"mappings": {"subobjects": False, "properties": {
+            "o": {"properties": {"x": {"type": "long"}}}, "o.x": {"type": "keyword"},
+            "a": {"type": "keyword"}, "a.b": {"type": "keyword"}}}}),
+        ("GET", "/dt-s3/_mapping", None),
+        ("PUT", "/dt-s4", {"mappings": {"dynamic": "strict", "subobjects": False, "properties": {
+            "s": {"dynamic": "strict", "properties": {"x": {"type": "long"}}}}}}),
+        ("GET", "/dt-s4/_mapping", None),
+        ("PUT", "/dt-s5", {"mappings": {"subobjects": False}}),
+        ("PUT", "/dt-s5/_mapping", {"properties": {"o": {"properties": {"x": {"type": "long"}}}}}),
+        ("GET", "/dt-s5/_mapping", None),
+    ],
+    "subobjects_invalid": [
+        ("PUT", "/dt-x", {"mappings": {"subobjects": "auto"}}),
+        ("PUT", "/dt-x", {"mappings": {"properties": {"o": {"type": "object", "subobjects": "auto"}}}}),
+        ("PUT", "/dt-x", {"mappings": {"subobjects": 1}}),
+        ("PUT", "/_component_template/dt-ct", {"template": {"mappings": {"subobjects": "auto"}}}),
+        # objects that cannot be auto-flattened (8.19.21: wrapped in "Failed to parse mapping";
+        # 9.5.2: as they are, and enabled: false with a hint)
+        ("PUT", "/dt-x", {"mappings": {"subobjects": False, "properties": {
+            "e": {"type": "object", "enabled": False}, "s": {"dynamic": "strict", "properties": {"x": {"type": "long"}}}}}}),
+        ("PUT", "/dt-x", {"mappings": {"subobjects": False, "properties": {"s": {"dynamic": False, "properties": {
+            "x": {"type": "long"}}}}}}),
+        ("PUT", "/dt-x", {"mappings": {"subobjects": False, "properties": {"e": {"type": "object", "enabled": False}}}}),
+        ("PUT", "/dt-x", {"mappings": {"subobjects": False, "properties": {"o": {"subobjects": True, "properties": {
+            "x": {"type": "long"}}}}}}),
+        # nested under subobjects: false: refused by 8.19.21, kept by 9.5.2
+        ("PUT", "/dt-x", {"mappings": {"subobjects": False, "properties": {"n": {"type": "nested", "properties": {
+            "x": {"type": "long"}}}}}}),
+        ("GET", "/dt-x/_mapping", None),
+    ],
+    "source_and_routing_metadata": [
+        # defaults are dropped; _source.mode is kept by 8.19.21 and a no-op dropped by 9.5.2 (both warn)
+        ("PUT", "/dt-a", {"mappings": {"_source": {"enabled": True}, "_routing": {"required": False}}}),
+        ("PUT", "/dt-b", {"mappings": {"_source": {"enabled": False}}}),
+        ("PUT", "/dt-c", {"mappings": {"_source": {"mode": "synthetic"}}}, "warn"),
+        ("PUT", "/dt-d", {"mappings": {"_source": {"mode": "stored"}}}, "warn"),
+        ("PUT", "/dt-e", {"mappings": {"_source": {"mode": "disabled"}}}, "warn"),
+        ("PUT", "/dt-f", {"mappings": {"_source": {"excludes": ["a"], "includes": ["b"]}}}, "warn"),
+        ("PUT", "/dt-g", {"mappings": {"_source": {"mode": "stored", "excludes": ["a"]}}}, "warn"),
+        ("PUT", "/dt-h", {"mappings": {"_source": {"enabled": "true"}, "_routing": {"required": True}}}),
+        ("GET", "/dt-*/_mapping", None),
+        # 8.19.21: synthetic from the mapping refuses filtering; 9.5.2 ignores the mapping's mode
+        ("PUT", "/dt-i", {"mappings": {"_source": {"mode": "synthetic", "excludes": ["a"]}}}, "warn"),
+        ("PUT", "/dt-j", {"settings": {"index.mapping.source.mode": "synthetic"},
+                          "mappings": {"_source": {"excludes": ["a"]}}}),
+        ("PUT", "/dt-k", {"settings": {"index.mapping.source.mode": "synthetic"}}),
+        ("GET", "/dt-k/_mapping", None),
+        ("PUT", "/dt-x", {"mappings": {"_source": {"mode": "nope"}}}),
+        ("PUT", "/dt-x", {"mappings": {"_source": {"mode": "synthetic", "enabled": True}}}),
+        ("PUT", "/dt-x", {"mappings": {"_source": {"bogus": 1}}}),
+    ],
+    "routing_required_contradiction_on_create": [
+        ("PUT", "/_index_template/dt-t", {"index_patterns": ["dt-q-*"], "template": {"mappings": {"_routing": {"required": True}}}}),
+        ("PUT", "/dt-q-1", {"mappings": {"_routing": {"required": False}}}),
+        ("PUT", "/dt-q-2", {"mappings": {"_routing": {"required": True}}}),
+        ("PUT", "/dt-q-3", None),
+        ("GET", "/dt-q-*/_mapping", None),
+    ],
+    "dense_vector_index_options_shown": [
+        mapping("dt-v", {
+            "hnsw": {"type": "dense_vector", "dims": 64, "index_options": {"type": "hnsw"}},
+            "int8h": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int8_hnsw"}},
+            "int4h": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int4_hnsw"}},
+            "bbqh": {"type": "dense_vector", "dims": 64, "index_options": {"type": "bbq_hnsw"}},
+            "flat": {"type": "dense_vector", "dims": 64, "index_options": {"type": "flat"}},
+            "int8f": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int8_flat"}},
+            "int4f": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int4_flat"}},
+            "bbqf": {"type": "dense_vector", "dims": 64, "index_options": {"type": "bbq_flat"}},
+            "int8ci": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int8_hnsw", "confidence_interval": 0.9}},
+            "int4ci": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int4_flat", "confidence_interval": 0.5}},
+            "rescore": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int8_hnsw",
+                                                                               "rescore_vector": {"oversample": 2}}},
+            "d383": {"type": "dense_vector", "dims": 383}, "d384": {"type": "dense_vector", "dims": 384},
+            "nodims": {"type": "dense_vector"},
+            "byte": {"type": "dense_vector", "dims": 64, "element_type": "byte"},
+            "bytenodims": {"type": "dense_vector", "element_type": "byte"},
+            "bit": {"type": "dense_vector", "dims": 64, "element_type": "bit"},
+        }),
+        ("GET", "/dt-v/_mapping", None),
+    ],
+    "runtime_dynamic_templates": [
+        ("PUT", "/dt-a", {"mappings": {"dynamic_templates": [
+            {"strings_as_runtime": {"match_mapping_type": "string", "runtime": {}}},
+            {"k": {"match": "k*", "runtime": {"type": "keyword"}}},
+            {"l": {"match_mapping_type": "string", "runtime": {"type": "long"}}},
+            {"d": {"match": "d*", "runtime": {"type": "date", "format": "yyyy"}}}]}}),
+        ("GET", "/dt-a/_mapping", None),
+        ("PUT", "/_component_template/dt-ct", {"template": {"mappings": {"dynamic_templates": [
+            {"strings_as_runtime": {"match_mapping_type": "string", "runtime": {}}}]}}}),
+        ("GET", "/_component_template/dt-ct", None),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match": "k*"}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match": "k*", "runtime": None}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match": "k*", "runtime": {}, "mapping": {}}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match_mapping_type": "object", "runtime": {}}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match_mapping_type": "binary", "runtime": {}}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match": "k*", "runtime": "keyword"}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"unmatch": "z", "match": "k*", "runtime": 5}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"runtime": {"type": "nope"}, "match": "k*"}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match_mapping_type": ["string", "long"],
+                                                                     "runtime": {"type": "nope"}}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match": "k*",
+                                                                     "runtime": {"type": "keyword", "bogus": 1}}}]}}),
+        ("PUT", "/dt-x", {"mappings": {"dynamic_templates": [{"x": {"match_mapping_type": "long",
+                                                                     "runtime": {"format": "yyyy"}}}]}}),
+    ],
     "get_mapping_shapes": [
         mapping("dt-g1", {"a": {"type": "keyword"}}),
         ("PUT", "/dt-g2", None),

@@ -79,6 +79,63 @@ CASES: dict[str, list] = {
         ("GET", "/dt-s/_settings/index.refresh_interval?include_defaults=true", None),
         ("GET", "/dt-s/_settings/index.number_of_replicas?include_defaults=true&flat_settings=true", None),
     ],
+    "auto_expand_replicas_and_routing_shards": [
+        # one node: auto_expand_replicas decides number_of_replicas, whatever was sent
+        ("PUT", "/dt-a", {"settings": {"auto_expand_replicas": "0-1", "number_of_replicas": 3}}),
+        ("PUT", "/dt-b", {"settings": {"auto_expand_replicas": "1-3"}}),
+        ("PUT", "/dt-c", {"settings": {"auto_expand_replicas": "0-all", "number_of_replicas": 2}}),
+        # number_of_routing_shards is read at creation, never shown
+        ("PUT", "/dt-d", {"settings": {"number_of_shards": 2, "number_of_routing_shards": 4}}),
+        ("PUT", "/dt-e", {"settings": {"number_of_shards": 2, "number_of_routing_shards": 3}}),
+        ("GET", "/dt-*/_settings", None),
+        ("GET", "/dt-d/_settings?flat_settings=true&include_defaults=true&filter_path=*.*.index.number_of_routing_shards", None),
+        ("PUT", "/dt-a/_settings", {"index.number_of_replicas": 2}),
+        ("GET", "/dt-a/_settings/index.number_of_replicas", None),
+    ],
+    "time_series_routing_path": [
+        ("PUT", "/dt-t1", {"settings": {"index.mode": "time_series", "index.routing_path": ["host"]},
+                           "mappings": {"properties": {"host": {"type": "keyword", "time_series_dimension": True},
+                                                       "@timestamp": {"type": "date"}}}}),
+        ("GET", "/dt-t1", None),
+        ("PUT", "/dt-t2", {"settings": {"index.mode": "time_series", "index.routing_path": "host",
+                                        "index.time_series.start_time": "2024-01-01T00:00:00Z",
+                                        "index.time_series.end_time": "2025-01-01T00:00:00Z"},
+                           "mappings": {"properties": {"host": {"type": "keyword", "time_series_dimension": True}}}}),
+        ("GET", "/dt-t2", None),
+        # no field matching the routing path: fine; @timestamp and _data_stream_timestamp are added
+        ("PUT", "/dt-t3", {"settings": {"index.mode": "time_series", "index.routing_path": "nothere"}}),
+        ("GET", "/dt-t3/_mapping", None),
+        ("PUT", "/dt-x", {"settings": {"index.mode": "time_series", "index.routing_path": "host"},
+                          "mappings": {"properties": {"host": {"type": "keyword"}}}}),
+        ("PUT", "/dt-x", {"settings": {"index.mode": "time_series", "index.routing_path": "h*"},
+                          "mappings": {"properties": {"host": {"type": "long", "time_series_dimension": True},
+                                                      "hx": {"type": "ip"}}}}),
+        ("PUT", "/dt-x", {"settings": {"index.routing_path": "host"},
+                          "mappings": {"properties": {"host": {"type": "keyword", "time_series_dimension": True}}}}),
+        ("PUT", "/dt-x", {"settings": {"index.mode": "time_series"}}),
+        ("PUT", "/dt-x", {"settings": {"index.mode": "time_series", "index.routing_path": "host"},
+                          "mappings": {"properties": {"@timestamp": {"type": "keyword"}}}}),
+        # another problem first: the routing-path check waits for valid settings
+        ("PUT", "/dt-x", {"settings": {"index.routing_path": "host", "index.foo": 1}}),
+        # 8.19.21 wants time_series mode for the time bounds, 9.5.2 not
+        ("PUT", "/dt-y", {"settings": {"index.time_series.start_time": "2024-01-01T00:00:00Z"}}),
+        ("GET", "/dt-y/_settings", None),
+        ("PUT", "/dt-t1/_settings", {"index.routing_path": "other"}),
+        ("PUT", "/dt-t2/_settings", {"index.time_series.end_time": "2026-01-01T00:00:00Z"}),
+        ("GET", "/dt-t2/_settings/index.time_series*", None),
+    ],
+    "time_series_in_templates": [
+        ("PUT", "/_component_template/dt-c1", {"template": {"settings": {"index.mode": "time_series"}}}),
+        ("PUT", "/_component_template/dt-c2", {"template": {"settings": {"index.routing_path": "host"}}}),
+        ("PUT", "/_component_template/dt-c3", {"template": {"settings": {"index.mode": "time_series",
+                                                                          "index.routing_path": "host"}}}),
+        ("PUT", "/_index_template/dt-i1", {"index_patterns": ["dt-i1-*"],
+                                           "template": {"settings": {"index.mode": "time_series"}}}),
+        ("PUT", "/_index_template/dt-i2", {"index_patterns": ["dt-i2-*"],
+                                           "template": {"settings": {"index.routing_path": "host"}}}),
+        ("PUT", "/_index_template/dt-i3", {"index_patterns": ["dt-i3-*"], "composed_of": ["dt-c3"]}),
+        ("GET", "/_index_template/dt-i3", None),
+    ],
 }
 
 

@@ -230,6 +230,119 @@ CASES: dict[str, list] = {
                                           "template": {"mappings": {"properties": {"m": {"type": "long"}}}}}),
         ("GET", f"{IT}/simulate*", None),
     ],
+    "lifecycle_composed": [
+        # The simulated template shows the composed lifecycle / data stream options (with
+        # "enabled": true added) after the aliases; later values win field by field, null resets.
+        ("PUT", f"{CT}/dt-l1", {"template": {"lifecycle": {"data_retention": "7d"}}}),
+        ("PUT", f"{CT}/dt-l0", {"template": {"lifecycle": {"enabled": False}}}),
+        ("PUT", f"{CT}/dt-o1", {"template": {"data_stream_options": {"failure_store": {
+            "enabled": True, "lifecycle": {"data_retention": "3d"}}}}}),
+        ("PUT", f"{CT}/dt-o0", {"template": {"data_stream_options": {"failure_store": {"lifecycle": {"enabled": False}}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "template": {
+            "lifecycle": {"data_retention": "7d"},
+            "data_stream_options": {"failure_store": {"enabled": True, "lifecycle": {}}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "template": {
+            "data_stream_options": {"failure_store": {"enabled": True}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-l1", "dt-l0"]}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-l0", "dt-l1"]}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-l1"],
+                       "template": {"lifecycle": {"data_retention": None}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o1", "dt-o0"]}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o0", "dt-o1"]}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o1"],
+                       "template": {"data_stream_options": {"failure_store": {"enabled": False}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o1"],
+                       "template": {"data_stream_options": {"failure_store": {"lifecycle": None}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o1"],
+                       "template": {"data_stream_options": {"failure_store": None}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o1"],
+                       "template": {"data_stream_options": {}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "composed_of": ["dt-o1"],
+                       "template": {"data_stream_options": None}}),
+        ("PUT", f"{IT}/dt-t", {"index_patterns": ["dt-t-*"], "data_stream": {}, "composed_of": ["dt-l1"]}),
+        ("POST", f"{SIM}/dt-t", None),
+        ("POST", f"{SIM_INDEX}/dt-t-1", None),
+    ],
+    "lifecycle_rollover_defaults": [
+        # include_defaults adds the cluster's rollover, max_age "auto" evaluated against the retention
+        # (9.5.2: 1h for a retention of at most a day; 8.19.21: 1d)
+        *[("POST", f"{SIM}?include_defaults=true", {"index_patterns": ["dt-ds-*"], "data_stream": {},
+                                                     "template": {"lifecycle": {"data_retention": r}}})
+          for r in ("12h", "1d", "25h", "14d", "15d", "90d", "91d")],
+        ("PUT", f"{IT}/dt-t", {"index_patterns": ["dt-t-*"], "data_stream": {}, "template": {"lifecycle": {}}}),
+        ("POST", f"{SIM}/dt-t?include_defaults=true", None),
+        ("POST", f"{SIM_INDEX}/dt-t-1?include_defaults=true", None),
+        # not for a failure store's lifecycle
+        ("POST", f"{SIM}?include_defaults=true", {"index_patterns": ["dt-ds-*"], "data_stream": {}, "template": {
+            "data_stream_options": {"failure_store": {"enabled": True, "lifecycle": {"data_retention": "3d"}}}}}),
+    ],
+    "lifecycle_needs_data_stream": [
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"lifecycle": {"data_retention": "7d"}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"data_stream_options": {}}}),
+        ("POST", f"{SIM}/dt-named", {"index_patterns": ["dt-a-*"], "template": {"lifecycle": {}}}),
+        ("POST", f"{SIM_INDEX}/dt-a-1", {"index_patterns": ["dt-a-*"], "template": {"data_stream_options": {}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"lifecycle": None}}, "noloc"),
+    ],
+    "data_stream_routing_and_timestamp": [
+        # the data-stream default mapping sets _routing.required to allow_custom_routing
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {},
+                       "template": {"mappings": {"_routing": {"required": True}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {},
+                       "template": {"mappings": {"_routing": {"required": False}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {"allow_custom_routing": True},
+                       "template": {"mappings": {"_routing": {"required": True}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {"allow_custom_routing": True},
+                       "template": {"mappings": {"_routing": {"required": False}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {"allow_custom_routing": True}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {},
+                       "template": {"mappings": {"properties": {"@timestamp": {"type": "keyword"}}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "template": {
+            "mappings": {"properties": {"@timestamp": {"type": "date", "ignore_malformed": True}}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {},
+                       "template": {"settings": {"index.mapping.ignore_malformed": True}}}),
+        ("POST", SIM, {"index_patterns": ["dt-ds-*"], "data_stream": {}, "template": {
+            "settings": {"index.mapping.ignore_malformed": True},
+            "mappings": {"properties": {"@timestamp": {"type": "date"}}}}}),
+    ],
+    "routing_required_contradictions": [
+        # any two explicit _routing.required that differ (as objects: true vs "true" too)
+        ("PUT", f"{CT}/dt-r1", {"template": {"mappings": {"_routing": {"required": True}}}}),
+        ("PUT", f"{CT}/dt-r0", {"template": {"mappings": {"_routing": {"required": False}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-r1"],
+                       "template": {"mappings": {"_routing": {"required": False}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-r1", "dt-r0"]}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-r1", "dt-r1"]}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-r1"],
+                       "template": {"mappings": {"_routing": {"required": "true"}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-r1"], "template": {"mappings": {"_routing": {}}}}),
+        # map-valued root entries merge recursively
+        ("PUT", f"{CT}/dt-m", {"template": {"mappings": {"_meta": {"a": 1, "n": {"x": 1}}, "_source": {"excludes": ["q"]}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-m"], "template": {"mappings": {
+            "_meta": {"b": 2, "n": {"y": 2}}, "_source": {"includes": ["z"]}}}}),
+    ],
+    "composed_mapping_error_chains": [
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"mappings": {"properties": {"v": {
+            "type": "dense_vector", "dims": 64, "element_type": "byte", "index_options": {"type": "bbq_hnsw"}}}}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"mappings": {"subobjects": "auto"}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"mappings": {"dynamic_templates": [
+            {"x": {"match": "k*", "runtime": {}, "mapping": {}}}]}}}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"mappings": {"_source": {"mode": "nope"}}}}),
+        ("PUT", f"{IT}/dt-v", {"index_patterns": ["dt-v-*"], "template": {"mappings": {"properties": {"v": {
+            "type": "dense_vector", "dims": 64, "element_type": "byte", "index_options": {"type": "bbq_hnsw"}}}}}}),
+    ],
+    "subobjects_and_source_composed": [
+        # templates keep mappings as sent; the simulated (composed, parsed) mapping is flattened /
+        # expanded; _source.mode is kept on 8.19.21 and dropped on 9.5.2
+        ("PUT", f"{CT}/dt-s", {"template": {"mappings": {"subobjects": False, "properties": {
+            "a.b": {"type": "keyword"}, "o": {"properties": {"p.q": {"type": "long"}}}}}}}),
+        ("GET", f"{CT}/dt-s", None),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-s"]}),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "template": {"mappings": {"properties": {
+            "a.b": {"type": "keyword"}, "o": {"properties": {"p.q": {"type": "long"}}}}}}}),
+        ("PUT", f"{CT}/dt-src", {"template": {"mappings": {"_source": {"mode": "synthetic"}}}}, "warn"),
+        ("GET", f"{CT}/dt-src", None),
+        ("POST", SIM, {"index_patterns": ["dt-a-*"], "composed_of": ["dt-src"]}),
+    ],
 }
 
 

@@ -4,8 +4,10 @@ What it is for: reference section 3 — index creation with name validation,
 matching composable template applied underneath the request (components in
 order, then the template, then the body), settings normalised and completed
 with what ES adds (uuid, creation_date, provided_name, version.created,
-_tier_preference, shard/replica defaults), mappings through the mapping
-engine; GET shapes (incl. ``flat_settings``, minimal ``include_defaults``,
+_tier_preference, shard/replica defaults; index.number_of_routing_shards read
+but not kept), mappings through the mapping engine (a time_series index gets
+``@timestamp``, ``_data_stream_timestamp`` and the routing-path dimension
+check); GET shapes (incl. ``flat_settings``, minimal ``include_defaults``,
 ``_mapping/field/{fields}``,
 wildcards, ``expand_wildcards``, hidden indices); PUT _mapping merges and
 PUT _settings with dynamic/static/final/private rules (version-specific
@@ -27,7 +29,9 @@ from .aliases import check_single_write_index, normalize_alias
 from .errors import EsError, illegal_argument, index_not_found, parse_exception
 from .index_resolution import resolve, validate_alias_name, validate_new_index_name
 from .mapping_merge import compose, merge_update
-from .mappings import check_alias_paths, check_total_fields, parse_root, wrap_parse_failure
+from .mappings import (
+    check_alias_paths, check_timestamp_field, check_total_fields, iter_fields, parse_root, wrap_parse_failure,
+)
 from .routing import Request, Router, acknowledged
 from .state import IndexMetadata, new_uuid
 from .templates import composite, find_template
@@ -87,12 +91,18 @@ def create_index(state, name: str, body: dict | None) -> IndexMetadata:
     index_settings.validate_for_create(flat, state.version)
     if body.get("mappings") is not None:
         mappings.append(body["mappings"])
+    time_series = flat.get("index.mode") == "time_series"
+    if time_series:
+        mappings = time_series_mappings(mappings)
     try:
-        parsed = parse_root(compose(mappings), state.mapping_context())
+        parsed = parse_root(compose(mappings), state.mapping_context(settings=flat))
     except EsError as err:
         raise wrap_parse_failure(err) from None
     check_total_fields(parsed, flat)
     check_alias_paths(parsed)
+    if time_series:
+        check_timestamp_field(parsed, flat)
+        check_routing_path(parsed, flat)
     # Template alias names may use {index}; request aliases are taken literally (8.19.21, 9.5.2).
     aliases = {a.replace("{index}", name): d for a, d in aliases.items()}
     for alias, defn in (body.get("aliases") or {}).items():
@@ -102,6 +112,9 @@ def create_index(state, name: str, body: dict | None) -> IndexMetadata:
             raise illegal_argument(f"alias name [{alias}] self-conflicts with index name")
         validate_alias_name(state, alias)
     uuid = new_uuid()
+    # Read at creation (the routing-shard factor check) but not kept among the index's settings:
+    # GET _settings never shows it, not even with include_defaults (8.19.21, 9.5.2).
+    flat.pop("index.number_of_routing_shards", None)
     flat.setdefault("index.number_of_shards", "1")
     flat.setdefault("index.number_of_replicas", "1")
     _auto_expand(flat)
@@ -118,6 +131,27 @@ def create_index(state, name: str, body: dict | None) -> IndexMetadata:
     check_single_write_index(trial)
     state.indices[name] = index
     return index
+
+
+def time_series_mappings(mappings: list) -> list:
+    """A time_series index gets ES's ``@timestamp`` date field (unless mapped) and the
+    ``_data_stream_timestamp`` metadata field, as GET _mapping shows (8.19.21, 9.5.2)."""
+    return [{"properties": {"@timestamp": {"type": "date"}}}, *mappings, {"_data_stream_timestamp": {"enabled": True}}]
+
+
+def check_routing_path(parsed: dict, flat: dict) -> None:
+    """Every mapped field matching index.routing_path must be a dimension
+    (IndexMode.TIME_SERIES validateMapping; 8.19.21, 9.5.2 wording)."""
+    paths = flat.get("index.routing_path") or []
+    paths = [paths] if isinstance(paths, str) else paths
+    for path, defn in iter_fields(parsed.get("properties") or {}):
+        if defn.get("type") in (None, "object", "nested") or not any(fnmatch.fnmatchcase(path, p) for p in paths):
+            continue
+        if not defn.get("time_series_dimension") and not defn.get("time_series_dimensions"):
+            raise illegal_argument(
+                "All fields that match routing_path must be configured with [time_series_dimension: true] or "
+                "flattened fields with a list of dimensions in [time_series_dimensions] and without the [script] "
+                f"parameter. [{path}] was not a dimension.")
 
 
 def _auto_expand(flat: dict) -> None:
@@ -228,8 +262,9 @@ def put_mapping(req: Request, index: str) -> tuple[int, dict]:
     names = resolve(state, index, **_index_options(req))
     if not names:
         raise index_not_found(index)
-    ctx = state.mapping_context()
-    updated = {n: merge_update(state.indices[n].mappings, body, ctx, state.endpoint_model_settings) for n in names}
+    updated = {n: merge_update(state.indices[n].mappings, body,
+                               state.mapping_context(settings=state.indices[n].settings), state.endpoint_model_settings)
+               for n in names}
     for n, mapping in updated.items():
         check_total_fields(mapping, state.indices[n].settings)
         check_alias_paths(mapping)

@@ -12,7 +12,9 @@ What it is for:
   templates, then the index template, then the create-index request): a later
   field definition replaces an earlier one (also an object by a field and a
   field by an object), objects merge their properties and take the later
-  type (object/nested) and parameters.
+  type (object/nested) and parameters; other map-valued root entries
+  (``_meta``, ``_source``, ``_routing``) merge recursively, and two
+  ``_routing.required`` that differ are "contradicting".
 
 What it must not do: validate individual field definitions (mappings.py does).
 """
@@ -20,13 +22,14 @@ What it must not do: validate individual field definitions (mappings.py does).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any, Callable
 
 from .errors import EsError, illegal_argument, java_str
 from .mapping_types import ANY, TYPES
 from .mappings import (
-    MappingContext, default_index_options, expand_dots, full_index_options, is_object, parse_root, parse_runtime,
-    unwrap_type,
+    BuildFailure, MappingContext, default_index_options, expand_dots, flatten_subobjects, full_index_options,
+    is_object, parse_root, parse_runtime, unwrap_type,
 )
 
 # index_options.type upgrade order for dense_vector (9.1+; 9.0 lacks the bbq steps).
@@ -38,9 +41,14 @@ def _object_conflict(path: str) -> Exception:
 
 
 # ------------------------------------------------------------ composition
-def _compose_props(base: dict, over: dict, prefix: str) -> dict:
+def _expands(mapping: dict) -> bool:
+    """Dotted names are expanded into objects, unless the object has ``subobjects: false``."""
+    return mapping.get("subobjects") not in (False, "false")
+
+
+def _compose_props(base: dict, over: dict, prefix: str, expand: bool = True) -> dict:
     out = dict(base)
-    for name, defn in expand_dots(over, True).items():
+    for name, defn in expand_dots(over, expand).items():
         path = prefix + name
         old = out.get(name)
         if old is None or not isinstance(old, dict) or not isinstance(defn, dict):
@@ -52,8 +60,10 @@ def _compose_props(base: dict, over: dict, prefix: str) -> dict:
             # parameters win (8.19.21, 9.5.2).
             merged = {k: v for k, v in old.items() if k not in ("properties", "type")}
             merged.update({k: v for k, v in defn.items() if k != "properties"})
+            child_expand = _expands(merged)
             merged["properties"] = _compose_props(
-                expand_dots(old.get("properties") or {}, True), defn.get("properties") or {}, path + "."
+                expand_dots(old.get("properties") or {}, child_expand), defn.get("properties") or {}, path + ".",
+                child_expand,
             )
             out[name] = merged
         else:
@@ -69,21 +79,45 @@ def _by_name(base: list, over: list) -> list:
     return kept + over
 
 
+def _merge_maps(base: dict, over: dict, parent: str) -> dict:
+    """XContentHelper.merge of two map-valued root entries (``_meta``, ``_source``,
+    ``_routing`` ...): recursive, the later value wins; but two explicit ``_routing.required``
+    that differ are refused (MapperService's RawFieldMappingMerge compares the objects by
+    identity: equal booleans pass, anything else differs; 8.19.21, 9.5.2). The data-stream
+    default mapping sets ``_routing.required`` to the template's ``allow_custom_routing``,
+    which is how a data-stream template with a contradicting ``_routing`` fails."""
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = _merge_maps(old, value, key)
+            continue
+        if key == "required" and parent == "_routing" and key in out \
+                and not (isinstance(old, bool) and isinstance(value, bool) and old == value):
+            raise BuildFailure("mapper_parsing_exception", "contradicting `_routing.required` settings")
+        out[key] = copy.deepcopy(value)
+    return out
+
+
 def compose(mappings: list[Any]) -> dict:
     result: dict = {}
-    for raw in mappings:
-        raw = unwrap_type(raw)
+    unwrapped = [unwrap_type(raw) for raw in mappings]
+    root_subobjects = [m["subobjects"] for m in unwrapped if isinstance(m, dict) and "subobjects" in m]
+    expand = _expands({"subobjects": root_subobjects[-1]} if root_subobjects else {})
+    for raw in unwrapped:
         if not raw:
             continue
         for key, value in raw.items():
             if key == "properties" and isinstance(value, dict):
                 result["properties"] = _compose_props(
-                    expand_dots(result.get("properties", {}), True), value, ""
+                    expand_dots(result.get("properties", {}), expand), value, "", expand
                 )
             elif key == "dynamic_templates" and isinstance(value, list) and "dynamic_templates" in result:
                 result[key] = _by_name(result[key], value)
             elif key == "runtime" and isinstance(value, dict) and "runtime" in result:
                 result[key] = {**result[key], **value}
+            elif isinstance(value, dict) and isinstance(result.get(key), dict):
+                result[key] = _merge_maps(result[key], value, key)
             else:
                 result[key] = copy.deepcopy(value)
     return result
@@ -125,7 +159,9 @@ def merge_update(existing: dict, raw_update: Any, ctx: MappingContext, endpoint_
     raw_update = unwrap_type(raw_update) or {}
     raw_update = dict(raw_update)
     runtime_update = raw_update.pop("runtime", None)
-    explicit = parse_root(raw_update, MappingContext(ctx.version, ctx.default_inference_id, materialize=False))
+    if existing.get("subobjects") is False and "subobjects" not in raw_update:
+        raw_update["subobjects"] = False  # the update is parsed in the context of the existing root
+    explicit = parse_root(raw_update, dataclasses.replace(ctx, materialize=False))
     full = parse_root(raw_update, ctx)
     out = copy.deepcopy(existing)
     for key, value in explicit.items():
@@ -245,7 +281,14 @@ def _merge_object(path: str, old: dict, new: dict, full: dict, ctx: MappingConte
     out = {k: v for k, v in old.items() if k != "properties"}
     if "dynamic" in new:
         out["dynamic"] = new["dynamic"]
-    props = _merge_props(old.get("properties", {}), new.get("properties", {}), full.get("properties", {}), path + ".", ctx, eps)
+    new_props, full_props = new.get("properties", {}), full.get("properties", {})
+    if old.get("subobjects") is False and "subobjects" not in new:
+        # The update is parsed in the context of the existing object: its objects are
+        # auto-flattened too (8.19.21, 9.5.2).
+        dynamic = old.get("dynamic", "true")
+        new_props = flatten_subobjects(new_props, "", path, dynamic, ctx)
+        full_props = flatten_subobjects(full_props, "", path, dynamic, ctx)
+    props = _merge_props(old.get("properties", {}), new_props, full_props, path + ".", ctx, eps)
     if props:
         out.pop("type", None) if out.get("type") == "object" else None
         out["properties"] = props

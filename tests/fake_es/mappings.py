@@ -13,7 +13,11 @@ index creation: dense_vector ``index``/``similarity``/``index_options``
 defaults (version dependent), completion's always-shown defaults and
 semantic_text's resolved ``inference_id``; plus the checks ES makes on the
 built mapping (total-fields limit, field-alias targets). Template mappings
-are validated with the same code but stored as sent. Behaviour checked
+are validated with the same code but stored as sent. Also: ``subobjects``
+(``true``/``false`` only; ``false`` auto-flattens object children into dotted
+leaves), dynamic templates mapping to ``runtime`` fields, the ``_source``
+metadata field (``mode`` deprecated, and a no-op from 9.0), and the
+per-request deprecation warnings (``MappingContext.warn``). Behaviour checked
 against 8.19.21 and 9.5.2 by tests/differential.
 
 What it must not do: merge an update into an existing mapping (that is
@@ -22,10 +26,11 @@ mapping_merge.py) or touch documents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from .errors import EsError, illegal_argument, java_str, mapper_parsing
+from .errors import EsError, illegal_argument, java_str, mapper_parsing, parse_exception
 from .mapping_types import (
     ANY, NESTED_PARAMS, OBJECT_PARAMS, ROOT_PARAMS, RUNTIME_TYPES, TYPES, VECTOR_INDEX_TYPES, Param,
 )
@@ -44,6 +49,32 @@ class MappingContext:
     version: EsVersion
     default_inference_id: str = ".elser-2-elasticsearch"
     materialize: bool = True  # add ES's creation-time defaults (real indices only)
+    # The flat settings of the index the mapping is for (or of the composed template), when
+    # known: index.mapping.source.mode, index.mapping.ignore_malformed.
+    settings: dict = field(default_factory=dict)
+    # Deprecation warnings of the request (the server sends them as Warning headers); shared
+    # with the cluster state's per-request list.
+    warnings: list = field(default_factory=list)
+
+    @property
+    def source_mode(self) -> str | None:
+        return self.settings.get("index.mapping.source.mode")
+
+    def default_of(self, key: str, param: Param) -> Any:
+        """A parameter's default; a non-Explicit ignore_malformed defaults to the
+        index.mapping.ignore_malformed setting (and shows when it differs; 8.19.21, 9.5.2)."""
+        if key == "ignore_malformed" and not param.explicit:
+            return self.settings.get("index.mapping.ignore_malformed") == "true"
+        return param.default
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+class BuildFailure(EsError):
+    """A mapping error ES raises after parsing, while building the mappers: create-index and
+    template validation report it as is, not wrapped in "Failed to parse mapping"."""
 
 
 # --------------------------------------------------------------- helpers
@@ -137,7 +168,7 @@ def parse_root(raw: Any, ctx: MappingContext) -> dict:
     if "enabled" in raw and not parse_bool(raw["enabled"], "enabled"):
         out["enabled"] = False
     if "subobjects" in raw and raw["subobjects"] is not None:
-        out["subobjects"] = raw["subobjects"] if isinstance(raw["subobjects"], str) else parse_bool(raw["subobjects"], "subobjects")
+        out["subobjects"] = subobjects_value(raw["subobjects"])
     if "_meta" in raw and raw["_meta"] is not None:
         if not isinstance(raw["_meta"], dict):
             raise mapper_parsing(f"[_meta] must be an object, got {type(raw['_meta']).__name__}[{java_str(raw['_meta'])}]")
@@ -147,6 +178,8 @@ def parse_root(raw: Any, ctx: MappingContext) -> dict:
             if not isinstance(raw[key], dict):
                 raise mapper_parsing(f"Expected map for property [{key}] but got [{java_str(raw[key])}]")
             meta = dict(raw[key])
+            if key == "_source":
+                meta = parse_source(meta, ctx)
             # Metadata-field parameters at their defaults are not serialised (8.19.21, 9.5.2).
             if ctx.materialize:
                 for param, default in METADATA_DEFAULTS.get(key, {}).items():
@@ -164,7 +197,8 @@ def parse_root(raw: Any, ctx: MappingContext) -> dict:
     if "dynamic_templates" in raw and raw["dynamic_templates"] is not None:
         out["dynamic_templates"] = parse_dynamic_templates(raw["dynamic_templates"])
     if "properties" in raw and raw["properties"] is not None:
-        props = parse_properties(raw["properties"], "", ctx, in_nested=False, subobjects=out.get("subobjects", True))
+        props = parse_properties(raw["properties"], "", ctx, in_nested=False, subobjects=out.get("subobjects", True),
+                                 dynamic=out.get("dynamic", "true"))
         if props:
             out["properties"] = props
     if "runtime" in raw and raw["runtime"] is not None:
@@ -172,6 +206,20 @@ def parse_root(raw: Any, ctx: MappingContext) -> dict:
         if runtime:
             out["runtime"] = runtime
     return out
+
+
+# match_mapping_type values a runtime dynamic template is validated with when it names none,
+# and the ones that cannot be runtime fields (8.19.21, 9.5.2).
+RUNTIME_TEMPLATE_MATCH_TYPES = ("string", "long", "double", "boolean", "date")
+NOT_RUNTIME_MATCH_TYPES = ("object", "binary")
+# The runtime field type a dynamic template maps a JSON type to, and the parameters runtime
+# fields take (AbstractScriptFieldType and its parsers).
+_RUNTIME_TYPE_OF_MATCH = {"string": "keyword", "long": "long", "double": "double", "boolean": "boolean", "date": "date"}
+RUNTIME_PARAMS = ("type", "script", "on_script_error", "meta")
+RUNTIME_TYPE_PARAMS = {"date": ("format", "locale"), "composite": ("fields",),
+                       "lookup": ("target_index", "input_field", "target_field", "fetch_fields")}
+_JAVA_CLASSES = {bool: "java.lang.Boolean", int: "java.lang.Integer", float: "java.lang.Double",
+                 str: "java.lang.String", list: "java.util.ArrayList"}
 
 
 def parse_dynamic_templates(value: Any) -> list:
@@ -182,14 +230,52 @@ def parse_dynamic_templates(value: Any) -> list:
         if not isinstance(entry, dict) or len(entry) != 1:
             raise mapper_parsing("Dynamic template syntax error. An array of named objects is expected.")
         name, body = next(iter(entry.items()))
-        if not isinstance(body, dict) or "mapping" not in body:
+        mapping = body.get("mapping") if isinstance(body, dict) else None
+        runtime = body.get("runtime") if isinstance(body, dict) else None
+        if mapping is None and runtime is None:
             raise mapper_parsing(f"template [{name}] must have either mapping or runtime set")
-        mapping = body["mapping"]
+        if mapping is not None and runtime is not None:
+            raise mapper_parsing(f"mapping and runtime cannot be both specified in the same dynamic template [{name}]")
+        if runtime is not None:
+            _check_runtime_template(name, body, runtime)
         if isinstance(mapping, dict) and mapping.get("type") == "semantic_text":
             # semantic_text is not supported in dynamic templates (ES 8.15+).
             raise mapper_parsing(f"Field [semantic_text] is not supported in dynamic templates [{name}]")
         out.append({name: body})
     return out
+
+
+def _check_runtime_template(name: str, body: dict, runtime: Any) -> None:
+    """DynamicTemplate.parse / RootObjectMapper.validateDynamicTemplate for a template that maps
+    matching fields as runtime fields (``runtime`` instead of ``mapping``; 8.19.21, 9.5.2)."""
+    if not isinstance(runtime, dict):
+        cls = _JAVA_CLASSES.get(type(runtime), "java.lang.Object")
+        raise EsError("class_cast_exception", f"class {cls} cannot be cast to class java.util.Map ({cls} and "
+                      "java.util.Map are in module java.base of loader 'bootstrap')")
+    match_types = body.get("match_mapping_type")
+    match_types = [match_types] if isinstance(match_types, str) else list(match_types or [])
+    for mtype in match_types:
+        if mtype in NOT_RUNTIME_MATCH_TYPES:
+            raise mapper_parsing(f"Dynamic template [{name}] defines a runtime field but type [{mtype}] is not "
+                                 "supported as runtime field")
+    validated = match_types or list(RUNTIME_TEMPLATE_MATCH_TYPES)
+    rtype = runtime.get("type")
+    cause = None
+    if rtype is not None and rtype not in RUNTIME_TYPES:
+        cause = illegal_argument(f"No runtime field found for type [{rtype}]")
+    else:
+        # Without a type the field's JSON type decides; the message still prints the map's (null).
+        allowed = RUNTIME_PARAMS + RUNTIME_TYPE_PARAMS.get(rtype or _RUNTIME_TYPE_OF_MATCH.get(validated[0]), ())
+        unknown = [k for k in runtime if k not in allowed]
+        if unknown:
+            cause = mapper_parsing(f"unknown parameter [{unknown[0]}] on runtime field [__dynamic__{name}] of type "
+                                   f"[{java_str(rtype)}]")
+    if cause is not None:
+        # The template is printed as a map with sorted keys (8.19.21, 9.5.2).
+        content = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        raise illegal_argument(
+            f"dynamic template [{name}] has invalid content [{content}], attempted to validate it with the "
+            f"following match_mapping_type: [{', '.join(validated)}]", caused_by=cause)
 
 
 def parse_runtime(value: Any, allow_null: bool) -> dict:
@@ -211,6 +297,99 @@ def parse_runtime(value: Any, allow_null: bool) -> dict:
             raise mapper_parsing(f"No handler for type [{rtype}] declared on runtime field [{name}]")
         out[name] = dict(defn)
     return dict(sorted(out.items()))
+
+
+# ----------------------------------------------------- metadata fields
+SOURCE_PARAMS = ("enabled", "mode", "includes", "excludes")
+SOURCE_MODES = ("synthetic", "stored", "disabled")
+SOURCE_MODE_DEPRECATION = ("Configuring source mode in mappings is deprecated and will be removed in future versions. "
+                           "Use [index.mapping.source.mode] index setting instead.")
+
+
+def parse_source(meta: dict, ctx: MappingContext) -> dict:
+    """The ``_source`` metadata field (SourceFieldMapper; 8.19.21, 9.5.2): unknown parameters,
+    ``mode`` values and ``mode`` with ``enabled`` are refused; ``mode`` draws a deprecation
+    warning; a synthetic source (from the mapping's ``mode`` on 8.x, only from the
+    index.mapping.source.mode setting on 9.x) may not filter with includes/excludes. On 9.x
+    ``mode`` is a no-op that an index does not keep (since 9.0.0, elastic/elasticsearch#119072)."""
+    for key in meta:
+        if key not in SOURCE_PARAMS:
+            raise mapper_parsing(f"unknown parameter [{key}] on metadata field [_source]")
+    mode = meta.get("mode")
+    if mode is not None:
+        if not isinstance(mode, str) or mode.lower() not in SOURCE_MODES:
+            raise illegal_argument(f"No enum constant org.elasticsearch.index.mapper.SourceFieldMapper.Mode."
+                                   f"{java_str(mode).upper()}")
+        if meta.get("enabled") is not None:
+            raise mapper_parsing("Cannot set both [mode] and [enabled] parameters")
+        ctx.warn(SOURCE_MODE_DEPRECATION)
+    effective = ctx.source_mode
+    if effective is None and not ctx.version.source_mode_in_mapping_ignored and isinstance(mode, str):
+        effective = mode.lower()
+    if effective == "synthetic" and (meta.get("includes") or meta.get("excludes")):
+        raise illegal_argument("filtering the stored _source is incompatible with synthetic source")
+    if ctx.materialize and ctx.version.source_mode_in_mapping_ignored:
+        meta.pop("mode", None)
+    return meta
+
+
+def subobjects_value(value: Any) -> bool:
+    """ObjectMapper.Subobjects.from: true / false (also as strings, in any case); anything else,
+    ``auto`` included, is an ElasticsearchParseException (8.19.21, 9.5.2)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise parse_exception(f"unknown subobjects value: {java_str(value)}")
+
+
+def flatten_subobjects(props: dict, prefix: str, parent: str, dynamic: str, ctx: MappingContext) -> dict:
+    """Parsed properties of an object with ``subobjects: false``: object children are
+    auto-flattened into dotted leaf names (``o: {properties: {p: ...}}`` -> ``o.p``; a leaf
+    an object flattens into wins over a dotted field of the same name), objects without
+    fields vanish (8.19.21, 9.5.2). An object whose ``subobjects: true``, ``dynamic`` (other
+    than the context's) or ``enabled: false`` would be lost cannot be flattened (reported in
+    that order of checks); nested fields stay from 9.5 (elastic/elasticsearch#152357: 9.5.2
+    keeps them, 8.19.21 refuses them). 9.5 raises the auto-flattening errors while building
+    the mappers (not wrapped in "Failed to parse mapping", and with a hint for
+    ``enabled: false``); 8.19.21 as plain IllegalArgumentExceptions during parsing."""
+    v95 = ctx.version.subobjects_false_keeps_nested
+    disabled: list[EsError] = []
+
+    def fail(name: str, why: str) -> EsError:
+        text = (f"Object mapper [{name}] was found in a context where subobjects is set to false. "
+                f"Auto-flattening [{name}] failed because {why}")
+        return BuildFailure("mapper_parsing_exception", text) if v95 else illegal_argument(text)
+
+    def walk(props: dict, prefix: str) -> dict:
+        leaves: dict = {}
+        flattened: dict = {}
+        for name, defn in props.items():
+            full = prefix + name
+            if not (isinstance(defn, dict) and is_object(defn)):
+                leaves[full] = defn
+            elif defn.get("type") == "nested":
+                if not v95:
+                    raise mapper_parsing(f"Tried to add nested object [{name}] to object [{parent}] which does "
+                                         "not support subobjects")
+                leaves[full] = defn
+            else:
+                if defn.get("subobjects") is True:
+                    raise fail(name, "the value of [subobjects] is [true]")
+                child_dynamic = defn.get("dynamic", dynamic)
+                if child_dynamic != dynamic:
+                    raise fail(name, f"the value of [dynamic] ({child_dynamic.upper()}) is not compatible with the "
+                               f"value from its parent context ({dynamic.upper()})")
+                if defn.get("enabled") is False:
+                    disabled.append(fail(name, "the value of [enabled] is [false]"
+                                         + (f"; no fields with the prefix [{name}] are allowed" if v95 else "")))
+                flattened.update(walk(defn.get("properties") or {}, full + "."))
+        return {**leaves, **flattened}
+
+    out = walk(props, prefix)
+    if disabled:
+        raise disabled[0]
+    return out
 
 
 # ------------------------------------------------------------ properties
@@ -235,23 +414,26 @@ def expand_dots(props: dict, subobjects: Any) -> dict:
     return out
 
 
-def parse_properties(raw: Any, prefix: str, ctx: MappingContext, in_nested: bool, subobjects: Any = True) -> dict:
+def parse_properties(raw: Any, prefix: str, ctx: MappingContext, in_nested: bool, subobjects: Any = True,
+                     dynamic: str = "true") -> dict:
     if not isinstance(raw, dict):
         raise mapper_parsing(f"Expected map for property [properties] but got [{java_str(raw)}]")
     out: dict = {}
     for name, defn in expand_dots(raw, subobjects).items():
         if not name or not name.strip():
             raise illegal_argument("field name cannot be an empty string")
-        out[name] = parse_field(name, prefix + name, defn, ctx, in_nested)
+        out[name] = parse_field(name, prefix + name, defn, ctx, in_nested, dynamic)
+    if subobjects is False:
+        out = flatten_subobjects(out, "", prefix.rstrip(".") or "_doc", dynamic, ctx)
     return dict(sorted(out.items()))
 
 
-def parse_field(name: str, path: str, raw: Any, ctx: MappingContext, in_nested: bool) -> dict:
+def parse_field(name: str, path: str, raw: Any, ctx: MappingContext, in_nested: bool, dynamic: str = "true") -> dict:
     if not isinstance(raw, dict):
         raise mapper_parsing(f"Expected map for property [fields] on field [{name}] but got a class java.lang.String")
     type_ = raw.get("type")
     if type_ is None or type_ in ("object", "nested"):
-        return parse_object(name, path, raw, ctx, in_nested, type_ or "object")
+        return parse_object(name, path, raw, ctx, in_nested, type_ or "object", dynamic)
     if not isinstance(type_, str):
         raise mapper_parsing(unknown_type_message(java_str(type_), name))
     spec = TYPES.get(type_)
@@ -284,7 +466,8 @@ def parse_field(name: str, path: str, raw: Any, ctx: MappingContext, in_nested: 
         if param is None:
             raise mapper_parsing(f"unknown parameter [{key}] on mapper [{name}] of type [{type_}]")
         coerced = coerce_param(key, param, value, name, type_)
-        if coerced is None or (param.default is not None and coerced == param.default and not param.explicit):
+        default = ctx.default_of(key, param)
+        if coerced is None or (default is not None and coerced == default and not param.explicit):
             continue
         if key == "null_value" and type_ in FLOAT_TYPES and isinstance(coerced, (int, float)) and not isinstance(coerced, bool):
             coerced = float(coerced)  # typed: a double's null_value 1 reads back as 1.0
@@ -320,7 +503,8 @@ def parse_multi_fields(name: str, path: str, raw: Any, ctx: MappingContext) -> d
     return dict(sorted(out.items()))
 
 
-def parse_object(name: str, path: str, raw: dict, ctx: MappingContext, in_nested: bool, type_: str) -> dict:
+def parse_object(name: str, path: str, raw: dict, ctx: MappingContext, in_nested: bool, type_: str,
+                 dynamic: str = "true") -> dict:
     allowed = NESTED_PARAMS if type_ == "nested" else OBJECT_PARAMS
     unknown = {k: v for k, v in raw.items() if k != "type" and k not in allowed}
     if unknown:
@@ -335,7 +519,7 @@ def parse_object(name: str, path: str, raw: dict, ctx: MappingContext, in_nested
         if not enabled or not ctx.materialize:  # explicit "true" matters to merges only
             out["enabled"] = enabled
     if raw.get("subobjects") is not None:
-        out["subobjects"] = raw["subobjects"] if isinstance(raw["subobjects"], str) else parse_bool(raw["subobjects"], "subobjects")
+        out["subobjects"] = subobjects_value(raw["subobjects"])
     for key in ("include_in_parent", "include_in_root"):
         if key in raw and parse_bool(raw[key], key):
             out[key] = True
@@ -345,7 +529,8 @@ def parse_object(name: str, path: str, raw: dict, ctx: MappingContext, in_nested
         del out["include_in_root"]
     props = {}
     if raw.get("properties") is not None:
-        props = parse_properties(raw["properties"], path + ".", ctx, in_nested or type_ == "nested", out.get("subobjects", True))
+        props = parse_properties(raw["properties"], path + ".", ctx, in_nested or type_ == "nested",
+                                 out.get("subobjects", True), out.get("dynamic", dynamic))
     if props:
         out["properties"] = props
     elif type_ == "object":
@@ -424,7 +609,8 @@ def validate_dense_vector(name: str, out: dict, ctx: MappingContext) -> None:
 
 def full_index_options(opts: dict, version: EsVersion) -> dict:
     """index_options as GET _mapping shows them: hnsw m/ef_construction defaults, bbq's
-    rescore_vector, and on 8.x int4's confidence_interval 0.0."""
+    rescore_vector oversample 3.0, and before 9.4 int4's confidence_interval 0.0
+    (versions.int4_shows_confidence_interval)."""
     itype = opts["type"]
     full = {"m": 16, "ef_construction": 100} if "hnsw" in itype else {}
     full.update(opts)
@@ -482,6 +668,21 @@ def check_alias_paths(mapping: dict) -> None:
                                      "an alias must refer to an existing field in the mappings.")
 
 
+def check_timestamp_field(parsed: dict, flat: dict) -> None:
+    """The ``@timestamp`` of a data-stream template or a time_series index
+    (MetadataCreateDataStreamService.validateTimestampFieldMapping; 8.19.21, 9.5.2)."""
+    field = (parsed.get("properties") or {}).get("@timestamp") or {}
+    ftype = field.get("type", "object")
+    if ftype not in ("date", "date_nanos"):
+        raise illegal_argument(f"data stream timestamp field [@timestamp] is of type [{ftype}], but "
+                               "[date,date_nanos] is expected")
+    # Only the field's own ignore_malformed counts: index.mapping.ignore_malformed does not reach the
+    # data stream's @timestamp (8.19.21 and 9.5.2 take the setting with a plain @timestamp date).
+    if field.get("ignore_malformed") in (True, "true"):
+        raise illegal_argument("data stream timestamp field [@timestamp] has disallowed [ignore_malformed] attribute "
+                               "specified")
+
+
 def check_total_fields(mapping: dict, flat_settings: dict) -> None:
     """"Limit of total fields [n] has been exceeded" (8.19.21, 9.5.2), default limit 1000."""
     raw = flat_settings.get("index.mapping.total_fields.limit", "1000")
@@ -509,5 +710,8 @@ def semantic_text_fields(mapping: dict) -> list[tuple[str, dict]]:
 
 
 def wrap_parse_failure(err: EsError) -> EsError:
-    """Create-index / template validation report mapping errors as "Failed to parse mapping: ..."."""
+    """Create-index / template validation report mapping errors as "Failed to parse mapping: ..."
+    (but the ones raised once the mapping is parsed, ``BuildFailure``, as they are)."""
+    if isinstance(err, BuildFailure):
+        return err
     return mapper_parsing(f"Failed to parse mapping: {err.reason}", caused_by=err)

@@ -6,7 +6,8 @@ every response carries ``X-Elastic-Product: Elasticsearch`` and a JSON
 content type (the compatible-with media type when the client asked for one);
 ``compatible-with=N`` is checked against the emulated major (an 8.x server
 refuses 9 with ``media_type_header_exception``, as ES 8 does); errors are
-rendered as ES error envelopes; ``filter_path`` is applied centrally to
+rendered as ES error envelopes; deprecation warnings the API modules record
+(``state.warnings``) go out as ``Warning`` headers; ``filter_path`` is applied centrally to
 every response but error envelopes (ES does not filter error bodies); every request is
 recorded in ``requests`` for tests.
 
@@ -131,13 +132,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         for key, value in extra.items():
-            self.send_header(key, value)
+            for item in (value if isinstance(value, list) else [value]):
+                self.send_header(key, item)
         self.end_headers()
         if data:
             self.wfile.write(data)
 
     def _dispatch(self, request: Request, headers: dict[str, str]) -> tuple[int, Any, dict]:
         fake = self.fake
+        warnings: list[str] = []
         try:
             media_error = _media_type_error(headers, fake.state.version.major)
             if media_error is not None:
@@ -147,17 +150,28 @@ class _Handler(BaseHTTPRequestHandler):
                 raise RawResponse(406, {"error": f"Content-Type header [{headers.get('content-type')}] is not supported",
                                         "status": 406})
             with fake.state.lock:
-                result = fake.router.dispatch(request)
+                fake.state.warnings.clear()
+                try:
+                    result = fake.router.dispatch(request)
+                finally:
+                    warnings = list(fake.state.warnings)
+                    fake.state.warnings.clear()
             status, payload = result if isinstance(result, tuple) else (200, result)
-            return status, payload, {}
+            return status, payload, self._warning_headers(warnings)
         except EsError as err:
-            return err.status, err.to_body(), {}
+            return err.status, err.to_body(), self._warning_headers(warnings)
         except RawResponse as raw:
             return raw.status, raw.body, raw.headers
         except Exception as exc:  # a bug in the fake: make it loud, shaped like ES
             traceback.print_exc(file=sys.stderr)
             err = EsError("exception", f"fake Elasticsearch internal error: {exc!r}", 500)
             return 500, err.to_body(), {}
+
+    def _warning_headers(self, warnings: list[str]) -> dict:
+        """Deprecation warnings as ES sends them: one ``Warning: 299 Elasticsearch-<version>-<build
+        hash> "<text>"`` header each (HeaderWarning; 8.19.21, 9.5.2)."""
+        version = self.fake.state.version
+        return {"Warning": [f'299 Elasticsearch-{version}-{"0" * 40} "{w}"' for w in warnings]} if warnings else {}
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _handle
 

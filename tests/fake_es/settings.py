@@ -54,6 +54,11 @@ KNOWN: dict[str, SettingDef] = _defs(
     SettingDef("index.number_of_routing_shards", final=True, kind="int", min=1),
     SettingDef("index.routing_partition_size", final=True, kind="int", min=1),
     SettingDef("index.mode", final=True, kind="mode", choices=("standard", "time_series", "logsdb", "lookup")),
+    # time_series mode (IndexMetadata.INDEX_ROUTING_PATH, IndexSettings.TIME_SERIES_*; 8.19.21, 9.5.2):
+    # the routing path is kept as sent (a string or a list).
+    SettingDef("index.routing_path", final=True, kind="list"),
+    SettingDef("index.time_series.start_time", final=True),
+    SettingDef("index.time_series.end_time", dynamic=D),
     SettingDef("index.codec", kind="codec", choices=("default", "best_compression", "lucene_default", "legacy_default", "legacy_best_compression")),
     SettingDef("index.soft_deletes.enabled", final=True, kind="bool"),
     SettingDef("index.load_fixed_bitset_filters_eagerly", kind="bool"),
@@ -268,6 +273,11 @@ def _time_error(key: str, value: str) -> EsError | None:
     )
 
 
+def time_value_error(key: str, value: str) -> EsError | None:
+    """The error of a time value (a setting's, or a field parsed like one), or None."""
+    return _time_error(key, value)
+
+
 def value_error(d: SettingDef, value: Any, version=None) -> EsError | None:
     """The error ES raises for this value of a known setting, or None."""
     if value is None or d.kind in ("str", "any", "list"):
@@ -311,11 +321,15 @@ def value_error(d: SettingDef, value: Any, version=None) -> EsError | None:
     return None
 
 
-def setting_errors(flat: dict[str, Any], version=None, skip_private: bool = False) -> list[EsError]:
+def setting_errors(flat: dict[str, Any], version=None, skip_private: bool = False,
+                   routing_path_needs_mode: bool = True, mode_validators: bool = True) -> list[EsError]:
     """Every failure IndexScopedSettings.validate finds (in hash order of the keys).
 
     Private settings count as unknown unless ``skip_private`` (9.3+ component
-    templates validate first with private settings ignored)."""
+    templates validate first with private settings ignored). An index template's own
+    "Validation Failed" does not report a routing path without time_series mode (its
+    composite validation does; ``routing_path_needs_mode``; 8.19.21, 9.5.2); an update
+    body is not judged by the time_series validators (``mode_validators``)."""
     errors: list[EsError] = []
     for key in hashmap_order(flat):
         d = lookup(key)
@@ -327,18 +341,33 @@ def setting_errors(flat: dict[str, Any], version=None, skip_private: bool = Fals
         err = value_error(d, flat[key], version)
         if err is not None:
             errors.append(err)
-    errors += _dependency_errors(flat)
+    if not errors:  # the settings' validators run once every setting is valid on its own (8.19.21, 9.5.2)
+        errors += _dependency_errors(flat, version, routing_path_needs_mode, mode_validators)
     return errors
 
 
-def _dependency_errors(flat: dict[str, Any]) -> list[EsError]:
+def _dependency_errors(flat: dict[str, Any], version=None, routing_path_needs_mode: bool = True,
+                       mode_validators: bool = True) -> list[EsError]:
+    errors = []
     shards, routing = flat.get("index.number_of_shards"), flat.get("index.number_of_routing_shards")
     try:
         if shards is not None and routing is not None and int(routing) % int(shards) != 0:
-            return [illegal_argument(f"the number of source shards [{shards}] must be a factor of [{routing}]")]
+            errors.append(illegal_argument(f"the number of source shards [{shards}] must be a factor of [{routing}]"))
     except ValueError:
         pass
-    return []
+    if not mode_validators:
+        return errors
+    # IndexMode's setting validators (8.19.21, 9.5.2 wording).
+    time_series = flat.get("index.mode") == "time_series"
+    if time_series and not flat.get("index.routing_path"):
+        errors.append(illegal_argument("[index.mode=time_series] requires a non-empty [index.routing_path]"))
+    if not time_series and routing_path_needs_mode and flat.get("index.routing_path"):
+        errors.append(illegal_argument("[index.routing_path] requires [index.mode=time_series]"))
+    if not time_series and version is not None and version.time_series_times_need_mode:
+        for key in ("index.time_series.start_time", "index.time_series.end_time"):
+            if flat.get(key) is not None:
+                errors.append(illegal_argument(f"[{key}] requires [index.mode=time_series]"))
+    return errors
 
 
 def raise_first(errors: list[EsError]) -> None:
@@ -357,14 +386,16 @@ def validate_for_create(flat: dict[str, Any], version=None) -> None:
 def validation_errors(flat: dict[str, Any], version=None) -> list[str]:
     """Same checks as messages (index templates report them in a ValidationException)."""
     out = []
-    for err in setting_errors(flat, version):
+    for err in setting_errors(flat, version, routing_path_needs_mode=False):
         out.append(err.reason)
         out.extend(s.reason for s in err.suppressed)
     return out
 
 
 def validate_for_update(flat: dict[str, Any], version=None) -> None:
-    raise_first(setting_errors(flat, version))
+    """The update body alone: IndexMode's validators (routing path, time bounds) need the
+    whole index settings and do not judge a partial update (8.19.21, 9.5.2)."""
+    raise_first(setting_errors(flat, version, mode_validators=False))
 
 
 def is_dynamic(key: str) -> bool:

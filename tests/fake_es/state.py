@@ -60,6 +60,9 @@ class ClusterState:
         self.component_templates: dict[str, dict] = {}
         self.index_templates: dict[str, dict] = {}
         self.preconfigured_ids: set[str] = set()
+        # Deprecation warnings of the request being served (sent back as Warning headers);
+        # the server empties the list before each request.
+        self.warnings: list[str] = []
         for record in preconfigured_endpoints(self.version, eis):
             self.inference[record["inference_id"]] = record
             self.preconfigured_ids.add(record["inference_id"])
@@ -89,8 +92,9 @@ class ClusterState:
             return ".elser-2-elastic"
         return ".elser-2-elasticsearch"
 
-    def mapping_context(self, materialize: bool = True) -> MappingContext:
-        return MappingContext(self.version, self.default_inference_id(), materialize)
+    def mapping_context(self, materialize: bool = True, settings: dict | None = None) -> MappingContext:
+        """``settings``: the flat settings of the index the mapping is for, when known."""
+        return MappingContext(self.version, self.default_inference_id(), materialize, dict(settings or {}), self.warnings)
 
     def endpoint_model_settings(self, inference_id: str) -> dict | None:
         """MinimalServiceSettings of an endpoint, as semantic_text stores them."""

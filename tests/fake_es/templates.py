@@ -17,7 +17,12 @@ order (javamap.py); GET with a pattern matching nothing answers 404 with an
 empty list; a comma is part of a component template name and refused in an
 index template name; empty ``mappings`` are dropped while ``settings: {}``
 and ``aliases: {}`` stay; template aliases go through ES's lenient
-AliasMetadata parser (aliases.py); settings errors are raised directly for
+AliasMetadata parser (aliases.py); ``lifecycle`` shows ``enabled`` and a
+lifecycle or data stream options left after composition need a data stream
+(lifecycle.py); ``ignore_missing_component_templates`` is kept when given,
+also empty; a data-stream template's mappings are validated with ES's default
+``@timestamp`` / ``_routing`` mapping (contradicting ``_routing.required``,
+timestamp type); settings errors are raised directly for
 component templates but collected into "Validation Failed" for index
 templates; body parsing errors follow ObjectParser (``Required [x]``,
 "doesn't support values of type", numbers truncated).
@@ -30,7 +35,8 @@ and is never stored; the answer is ``{"template": {"settings", "mappings"?,
 "aliases"}, "overlapping": [...]}`` (``{}`` from _simulate_index when nothing
 matches): settings nested with DataTier's ``_tier_preference``, mappings as
 the composed, parsed mapping (with the data-stream timestamp for data-stream
-templates), ``{index}`` in alias names resolved, and every template whose
+templates), ``{index}`` in alias names resolved, the composed ``lifecycle`` and
+``data_stream_options`` (lifecycle.py), and every template whose
 patterns intersect the simulated one's, in HashMap-after-putAll order.
 
 What it must not do: create indices (indices.py applies the result).
@@ -49,9 +55,13 @@ from .errors import (
     EsError, illegal_argument, invalid_index_template, java_str, number_format, resource_not_found,
     token_name, x_content_parse,
 )
+from .lifecycle import (
+    compose_data_stream_options, compose_lifecycle, default_rollover, object_value, parse_data_stream_options,
+    parse_lifecycle,
+)
 from .mapping_merge import compose
 from .javamap import hashmap_order, putall_order
-from .mappings import check_total_fields, parse_root, unwrap_type, wrap_parse_failure
+from .mappings import check_timestamp_field, check_total_fields, parse_root, unwrap_type, wrap_parse_failure
 from .routing import Request, Router, acknowledged
 from .state import new_uuid
 
@@ -150,7 +160,8 @@ def _template_settings(name: str, raw: object, state, component: bool, extra_err
 
 def normalize_template_section(name: str, raw: object, state, component: bool = False,
                                extra_errors: list[str] = ()) -> dict:
-    """Validate and normalise a ``template`` block; mappings are kept as sent.
+    """Validate and normalise a ``template`` block; mappings are kept as sent (dotted names
+    not expanded), ``lifecycle`` / ``data_stream_options`` as lifecycle.py parses them.
 
     Stored shapes (8.19.21, 9.5.2): ``settings: {}`` stays ``{}``, ``aliases: {}``
     stays ``{}``; empty ``mappings`` are kept here (the simulate APIs then show
@@ -167,9 +178,27 @@ def normalize_template_section(name: str, raw: object, state, component: bool = 
             raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]",
                                   caused_by=x_content_parse(f"[1:2] [template] unknown field [{key}]"))
     out: dict = {}
-    for key in ("settings", "mappings", "aliases"):
+    for key in ("settings", "mappings", "aliases", "lifecycle"):
         if key in raw and raw[key] is None:
             raise _null_section(section, key)
+    # Parsed with the body, so their errors come before any validation (8.19.21, 9.5.2).
+    sections: dict = {}
+    for key, parse in (("lifecycle", parse_lifecycle), ("data_stream_options", parse_data_stream_options)):
+        if key not in raw:
+            continue
+        value = raw[key]
+        if value is None:  # data_stream_options: null is kept (lifecycle: null is refused above)
+            sections[key] = None
+            continue
+        try:
+            object_value("template", key, value)
+        except EsError as err:
+            raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]", caused_by=err) from None
+        try:
+            sections[key] = parse(value, state.version)
+        except EsError as err:
+            raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]", caused_by=x_content_parse(
+                f"[1:2] [template] failed to parse field [{key}]", caused_by=err)) from None
     if "settings" in raw:
         flat = _template_settings(name, raw["settings"], state, component, extra_errors)
         out["settings"] = index_settings.nest(flat)
@@ -190,27 +219,33 @@ def normalize_template_section(name: str, raw: object, state, component: bool = 
         if component and "settings" in out:
             check_total_fields(parse_root(mappings, state.mapping_context(materialize=False)),
                                index_settings.normalize(out["settings"]))
-        out["mappings"] = copy.deepcopy(mappings)
+        # An empty mappings object is dropped by GET; one that is empty only inside "_doc" is
+        # kept (and shown as {}; 8.19.21, 9.5.2): the latter is stored still wrapped.
+        out["mappings"] = copy.deepcopy(mappings if mappings or not raw["mappings"] else raw["mappings"])
     if raw.get("aliases") is not None:
         if not isinstance(raw["aliases"], dict):
             raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]", caused_by=x_content_parse(
                 f"[1:2] [template] aliases doesn't support values of type: {token_name(raw['aliases'])}"))
         out["aliases"] = template_aliases(raw["aliases"])
-    for key in ("lifecycle", "data_stream_options"):
-        if raw.get(key) is not None:
-            out[key] = copy.deepcopy(raw[key])
+    out.update(sections)
     return out
+
+
+def template_sections(state, body: dict, components: dict | None = None) -> list[dict]:
+    """The ``template`` blocks an index template is composed of: its existing components in
+    order, then its own."""
+    components = state.component_templates if components is None else components
+    sections = [components[c]["body"].get("template", {}) for c in body.get("composed_of", []) if c in components]
+    sections.append(body.get("template", {}))
+    return sections
 
 
 def composite(state, body: dict, components: dict | None = None) -> tuple[dict, list, dict]:
     """(flat settings, mapping list, aliases) of an index template with its components."""
-    components = state.component_templates if components is None else components
     flat: dict = {}
     mappings: list = []
     aliases: dict = {}
-    sections = [components[c]["body"].get("template", {}) for c in body.get("composed_of", []) if c in components]
-    sections.append(body.get("template", {}))
-    for section in sections:
+    for section in template_sections(state, body, components):
         flat.update(index_settings.normalize(section.get("settings")))
         if section.get("mappings") is not None:
             mappings.append(section["mappings"])
@@ -218,10 +253,48 @@ def composite(state, body: dict, components: dict | None = None) -> tuple[dict, 
     return flat, mappings, aliases
 
 
+def data_stream_mappings(body: dict, mappings: list) -> list:
+    """The mappings a data-stream template's index is built from (collectV2Mappings): ES's
+    default ``@timestamp`` mapping first — with ``_routing.required`` set explicitly to the
+    template's ``allow_custom_routing``, so that a contradicting ``_routing`` fails —, the
+    composed ones, and the ``_data_stream_timestamp`` metadata field last (8.19.21, 9.5.2)."""
+    routing = bool((body.get("data_stream") or {}).get("allow_custom_routing"))
+    # ignore_malformed "false" explicitly, so that index.mapping.ignore_malformed does not apply.
+    head = {"_routing": {"required": routing}, "properties": {"@timestamp": {"type": "date", "ignore_malformed": "false"}}}
+    return [head, *mappings, {"_data_stream_timestamp": {"enabled": True}}]
+
+
+def data_stream_composed(mappings: list) -> dict:
+    """compose() of data_stream_mappings(): a ``@timestamp`` the templates map without
+    ``ignore_malformed`` still gets ES's explicit false (8.19.21, 9.5.2 show
+    ``ignore_malformed: false`` with index.mapping.ignore_malformed true)."""
+    composed = compose(mappings)
+    field = (composed.get("properties") or {}).get("@timestamp")
+    if isinstance(field, dict) and field.get("type") in ("date", "date_nanos"):
+        field.setdefault("ignore_malformed", "false")
+    return composed
+
+
+def validate_data_stream_only(state, name: str, body: dict, components: dict | None = None) -> None:
+    """validateLifecycle / validateDataStreamOptions (MetadataIndexTemplateService; 8.19.21,
+    9.5.2): a lifecycle or data stream options left after composition need a data stream."""
+    if body.get("data_stream") is not None:
+        return
+    sections = template_sections(state, body, components)
+    if compose_lifecycle(sections) is not None:
+        raise illegal_argument(f"index template [{name}] specifies lifecycle configuration that can only be used "
+                               "in combination with a data stream")
+    if compose_data_stream_options(sections) is not None:
+        raise illegal_argument(f"index template [{name}] specifies data stream options that can only be used in "
+                               "combination with a data stream")
+
+
 def validate_composite(state, name: str, body: dict, components: dict | None = None) -> None:
     """The composed template must make a valid index (8.19.21, 9.5.2 error shape:
     "composable template [x] template after composition ... is invalid" caused by
-    "invalid composite mappings for [x]" caused by the mapping error)."""
+    "invalid composite mappings for [x]" caused by the mapping error). Before that, as
+    validateIndexTemplateV2 does, lifecycle and data stream options need a data stream."""
+    validate_data_stream_only(state, name, body, components)
     flat, mappings, aliases = composite(state, body, components)
     composed = body.get("composed_of", [])
     with_components = f"with component templates {java_str(composed)} " if composed else ""
@@ -238,12 +311,18 @@ def validate_composite(state, name: str, body: dict, components: dict | None = N
                 validate_alias_name(state, alias)
             except EsError as err:
                 raise illegal_argument(message, caused_by=err) from None
+    data_stream = body.get("data_stream") is not None
+    if data_stream:
+        mappings = data_stream_mappings(body, mappings)
     try:
+        composed_mapping = data_stream_composed(mappings) if data_stream else compose(mappings)
         try:
-            parsed = parse_root(compose(mappings), state.mapping_context(materialize=False))
+            parsed = parse_root(composed_mapping, state.mapping_context(materialize=False, settings=flat))
         except EsError as err:
             raise wrap_parse_failure(err) from None
         check_total_fields(parsed, flat)
+        if data_stream:
+            check_timestamp_field(parsed, flat)
     except EsError as err:
         raise illegal_argument(message, caused_by=illegal_argument(f"invalid composite mappings for [{name}]", caused_by=err)) from None
 
@@ -333,6 +412,8 @@ def _render(state, record: dict, flat_settings: bool) -> dict:
     section = body.get("template")
     if section is not None and section.get("mappings") == {}:
         del section["mappings"]  # GET drops empty mappings (8.19.21, 9.5.2)
+    if section is not None and section.get("mappings") is not None:
+        section["mappings"] = unwrap_type(section["mappings"])
     if flat_settings and section and "settings" in section:
         section["settings"] = index_settings.render(index_settings.normalize(section["settings"]), True)
     if state.version.template_and_pipeline_timestamps:
@@ -462,11 +543,14 @@ def prepare_index_template(state, name: str, body: object, create: bool) -> dict
         raise illegal_argument("There must be at least one pattern, zero given")
     _request_validation(body, patterns, priority)
     composed = list(body.get("composed_of") or [])
-    ignore_missing = list(body.get("ignore_missing_component_templates") or [])
+    ignore_missing = body.get("ignore_missing_component_templates")
+    if ignore_missing is not None:
+        # A string stands for a one-element list (ObjectParser string-array field).
+        ignore_missing = [ignore_missing] if isinstance(ignore_missing, str) else list(ignore_missing)
     missing = [c for c in composed if c not in state.component_templates]
-    if missing and "ignore_missing_component_templates" not in body:
+    if missing and not ignore_missing:
         raise invalid_index_template(name, f"index template [{name}] specifies component templates {java_str(missing)} that do not exist")
-    still_missing = [c for c in missing if c not in ignore_missing]
+    still_missing = [c for c in missing if c not in (ignore_missing or [])]
     if still_missing:
         raise invalid_index_template(
             name, f"index template [{name}] specifies a missing component templates {java_str(still_missing)} "
@@ -506,7 +590,9 @@ def prepare_index_template(state, name: str, body: object, create: bool) -> dict
             stored[key] = copy.deepcopy(body[key])
     if body.get("data_stream") is not None:
         stored["data_stream"] = {"hidden": False, "allow_custom_routing": False, **body["data_stream"]}
-    if ignore_missing:
+    if ignore_missing is not None:
+        # Kept when given, also empty: GET shows "ignore_missing_component_templates": [] after a
+        # put with [] (8.19.21, 9.5.2).
         stored["ignore_missing_component_templates"] = ignore_missing
     validate_composite(state, name, stored)
     return stored
@@ -576,10 +662,6 @@ def find_template(state, index_name: str, hidden: bool, templates: dict | None =
 
 
 # ------------------------------------------------------------ simulation
-# What a data-stream template adds around the composed mappings (collectV2Mappings):
-# the default @timestamp first, the _data_stream_timestamp metadata field last.
-_DS_TIMESTAMP_MAPPING = {"properties": {"@timestamp": {"type": "date"}}}
-_DS_MAPPING_SNIPPET = {"_data_stream_timestamp": {"enabled": True}}
 _TIER_PREFERENCE = "index.routing.allocation.include._tier_preference"
 _ALLOCATION_FILTERS = ("index.routing.allocation.require.", "index.routing.allocation.include.",
                        "index.routing.allocation.exclude.")
@@ -594,7 +676,7 @@ def _tier_settings(flat: dict, data_stream: bool) -> dict:
     return {_TIER_PREFERENCE: "data_hot" if data_stream else "data_content"}
 
 
-def _simulated(state, templates: dict, name: str, index_name: str) -> dict:
+def _simulated(state, templates: dict, name: str, index_name: str, include_defaults: bool = False) -> dict:
     """SimulateIndexTemplateResponse for template ``name`` applied to an index ``index_name``
     (8.19.21, 9.5.2): ``template`` with ``settings`` (nested strings, with the provider's
     tier preference), ``mappings`` only when some section has mappings (even empty ones:
@@ -607,13 +689,24 @@ def _simulated(state, templates: dict, name: str, index_name: str) -> dict:
     settings = {**_tier_settings(flat, data_stream), **flat}
     template: dict = {"settings": index_settings.nest({k: v for k, v in settings.items() if v is not None})}
     if data_stream:
-        mappings = [_DS_TIMESTAMP_MAPPING, *mappings, _DS_MAPPING_SNIPPET]
+        mappings = data_stream_mappings(body, mappings)
     if mappings:
+        composed = data_stream_composed(mappings) if data_stream else compose(mappings)
         try:
-            template["mappings"] = parse_root(compose(mappings), state.mapping_context())
+            template["mappings"] = parse_root(composed, state.mapping_context(settings=flat))
         except EsError as err:
             raise wrap_parse_failure(err) from None
     template["aliases"] = {a.replace("{index}", index_name): d for a, d in aliases.items()}
+    # The composed lifecycle and data stream options, after the aliases (8.19.21, 9.5.2).
+    sections = template_sections(state, body)
+    lifecycle = compose_lifecycle(sections)
+    if lifecycle is not None:
+        if include_defaults:  # the data lifecycle only, not a failure store's (8.19.21, 9.5.2)
+            lifecycle = {**lifecycle, "rollover": default_rollover(lifecycle.get("data_retention"), state.version)}
+        template["lifecycle"] = lifecycle
+    options = compose_data_stream_options(sections)
+    if options is not None:
+        template["data_stream_options"] = options
     patterns = body["index_patterns"]
     overlapping = [n for n in sorted(templates) if n != name and patterns_overlap(patterns, templates[n]["body"]["index_patterns"])]
     legacy = state.version.major < 9  # 8.x runs on Java 17 in the harness, 9.x on Java 21+
@@ -642,7 +735,7 @@ def simulate_template(req: Request, name: str | None = None) -> tuple[int, dict]
     """POST _index_template/_simulate[/{name}] (TransportSimulateTemplateAction): a body is
     added as ``simulate_template_<uuid>`` (or as ``name``, standing in for that template);
     without a body ``name`` must exist. Nothing is stored."""
-    req.param_bool("include_defaults")
+    include_defaults = req.param_bool("include_defaults")
     if name is None and not req.has_body():
         raise EsError("action_request_validation_exception", "Validation Failed: 1: either index name or index "
                       "template body must be specified for simulation;", 400)
@@ -651,7 +744,7 @@ def simulate_template(req: Request, name: str | None = None) -> tuple[int, dict]
     templates = _with_simulated(req, target)
     if target not in templates:
         raise illegal_argument(f"unable to simulate template [{target}] that does not exist")
-    return 200, _simulated(req.state, templates, target, f"simulate_template_index_{uuid}")
+    return 200, _simulated(req.state, templates, target, f"simulate_template_index_{uuid}", include_defaults)
 
 
 def simulate_index(req: Request, index: str) -> tuple[int, dict]:
@@ -659,12 +752,12 @@ def simulate_index(req: Request, index: str) -> tuple[int, dict]:
     the template a new index of that name would get (a body is added first as
     ``simulate_index_template_<uuid>``); ``{}`` when none matches; the name is not
     validated (8.19.21, 9.5.2)."""
-    req.param_bool("include_defaults")
+    include_defaults = req.param_bool("include_defaults")
     templates = _with_simulated(req, f"simulate_index_template_{_simulate_uuid()}")
     match = find_template(req.state, index, hidden=False, templates=templates)
     if match is None:
         return 200, {}
-    return 200, _simulated(req.state, templates, match, index)
+    return 200, _simulated(req.state, templates, match, index, include_defaults)
 
 
 def register(router: Router) -> None:

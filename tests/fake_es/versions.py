@@ -84,8 +84,38 @@ class EsVersion:
     @property
     def int4_shows_confidence_interval(self) -> bool:
         # int4 index_options show "confidence_interval": 0.0 up to 9.3 (8.19.21, 9.2.8, 9.3.8), not
-        # from 9.4 (9.4.3, 9.5.2).
+        # from 9.4 (9.4.3, 9.5.2): the parameter lost its 0.0 default and is deprecated there
+        # (elastic/elasticsearch#145078: "versions before 9.4.0 write it out as 0.0").
         return not self.at_least("9.4")
+
+    @property
+    def source_mode_in_mapping_ignored(self) -> bool:
+        # _source.mode in a mapping is a no-op an index does not keep from 9.0.0 (PR #119072;
+        # 9.5.2 drops it, 8.19.21 keeps it); the index.mapping.source.mode setting replaces it.
+        return self.at_least("9.0")
+
+    @property
+    def subobjects_false_keeps_nested(self) -> bool:
+        # nested fields under subobjects: false, and auto-flattening errors raised when the
+        # mappers are built: PR #152357 (merged 2026-06; 9.5.2 has it, 8.19.21 not; assumed 9.5).
+        return self.at_least("9.5")
+
+    @property
+    def time_series_times_need_mode(self) -> bool:
+        # index.time_series.start_time / end_time without index.mode=time_series: refused on
+        # 8.19.21, accepted on 9.5.2; the release in between is unverified (assumed 9.0).
+        return self.major < 9
+
+    @property
+    def lifecycle_hourly_rollover(self) -> bool:
+        # The automatic rollover max_age is 1h for a retention of at most a day on 9.5.2 (1d on
+        # 8.19.21); issue #130960 (2025-07) asked for it; the first release is unverified (assumed 9.2).
+        return self.at_least("9.2")
+
+    @property
+    def lifecycle_downsampling_method(self) -> bool:
+        # lifecycle.downsampling_method: 9.3 (PR #137023); 8.19.21 refuses it as an unknown field.
+        return self.at_least("9.3")
 
     @property
     def semantic_text_inference_id_updatable(self) -> bool:

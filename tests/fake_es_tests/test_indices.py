@@ -258,3 +258,41 @@ def test_refresh_and_all_index_reads(es):
     assert sorted(es.indices.get_settings()) == ["a", "b"]
     with pytest.raises(NotFoundError):
         es.indices.refresh(index="missing")
+
+
+def test_routing_shards_read_but_not_shown_and_auto_expand(es):
+    es.indices.create(index="i", settings={"number_of_shards": 2, "number_of_routing_shards": 4,
+                                           "auto_expand_replicas": "0-1", "number_of_replicas": 3})
+    settings = es.indices.get_settings(index="i", flat_settings=True)["i"]["settings"]
+    assert "index.number_of_routing_shards" not in settings
+    assert settings["index.number_of_replicas"] == "0"
+    with pytest.raises(BadRequestError):
+        es.indices.create(index="j", settings={"number_of_shards": 2, "number_of_routing_shards": 3})
+
+
+def test_time_series_index(es):
+    es.indices.create(index="ts", settings={"index.mode": "time_series", "index.routing_path": ["host"]},
+                      mappings={"properties": {"host": {"type": "keyword", "time_series_dimension": True}}})
+    assert es.indices.get_settings(index="ts")["ts"]["settings"]["index"]["routing_path"] == ["host"]
+    assert es.indices.get_mapping(index="ts")["ts"]["mappings"] == {
+        "_data_stream_timestamp": {"enabled": True},
+        "properties": {"@timestamp": {"type": "date"}, "host": {"type": "keyword", "time_series_dimension": True}}}
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.create(index="x", settings={"index.mode": "time_series", "index.routing_path": "host"},
+                          mappings={"properties": {"host": {"type": "keyword"}}})
+    assert error_of(exc)[2].endswith("[host] was not a dimension.")
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.create(index="x", settings={"index.routing_path": "host"})
+    assert error_of(exc)[2] == "[index.routing_path] requires [index.mode=time_series]"
+
+
+@pytest.mark.parametrize("version,refused", [("8.18.0", True), ("8.19.21", True), ("9.0.0", False), ("9.5.2", False)])
+def test_time_series_bounds_without_time_series_mode(make_es, version, refused):
+    _, client = make_es(version=version)
+    settings = {"index.time_series.start_time": "2024-01-01T00:00:00Z"}
+    if refused:
+        with pytest.raises(BadRequestError) as exc:
+            client.indices.create(index="i", settings=settings)
+        assert error_of(exc)[2] == "[index.time_series.start_time] requires [index.mode=time_series]"
+    else:
+        client.indices.create(index="i", settings=settings)

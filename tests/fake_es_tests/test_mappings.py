@@ -4,7 +4,7 @@ serialisation, PUT _mapping merge rules, dense_vector / semantic_text (reference
 from __future__ import annotations
 
 import pytest
-from elasticsearch import ApiError, BadRequestError, NotFoundError
+from elasticsearch import ApiError, BadRequestError, ElasticsearchWarning, NotFoundError
 
 from .conftest import error_of
 
@@ -339,3 +339,89 @@ def test_runtime_dynamic_templates_and_meta(es):
     with pytest.raises(BadRequestError) as exc:
         es.indices.put_mapping(index="i", runtime={"x": {"type": "text"}})
     assert error_of(exc)[2] == "No handler for type [text] declared on runtime field [x]"
+
+
+# ---- version gates of the behaviours tests/differential compares on 8.19.21 and 9.5.2
+@pytest.mark.parametrize("version,kept", [("8.18.0", True), ("8.19.21", True), ("9.0.0", False), ("9.5.2", False)])
+def test_source_mode_kept_only_before_9(make_es, version, kept):
+    # _source.mode is a no-op an index does not keep from 9.0.0 (elastic/elasticsearch#119072);
+    # both warn that it is deprecated.
+    _, client = make_es(version=version)
+    with pytest.warns(ElasticsearchWarning, match="Configuring source mode in mappings is deprecated"):
+        client.indices.create(index="i", mappings={"_source": {"mode": "synthetic"}})
+    assert mapping_of(client) == ({"_source": {"mode": "synthetic"}} if kept else {})
+
+
+@pytest.mark.filterwarnings("ignore::elasticsearch.ElasticsearchWarning")
+@pytest.mark.parametrize("version,refused", [("8.19.21", True), ("9.0.0", False)])
+def test_synthetic_source_filtering_from_mapping_mode(make_es, version, refused):
+    _, client = make_es(version=version)
+    body = {"_source": {"mode": "synthetic", "excludes": ["a"]}}
+    if refused:
+        with pytest.raises(BadRequestError) as exc:
+            client.indices.create(index="i", mappings=body)
+        assert "filtering the stored _source is incompatible with synthetic source" in error_of(exc)[2]
+    else:
+        client.indices.create(index="i", mappings=body)
+        assert mapping_of(client) == {"_source": {"excludes": ["a"]}}
+    with pytest.raises(BadRequestError):  # the index setting makes it synthetic on every version
+        client.indices.create(index="j", settings={"index.mapping.source.mode": "synthetic"},
+                              mappings={"_source": {"excludes": ["a"]}})
+
+
+@pytest.mark.parametrize("version", ["8.19.21", "9.4.0", "9.5.2"])
+def test_subobjects_false_nested_and_flattening_errors(make_es, version):
+    # From 9.5 (PR #152357) nested fields stay under subobjects: false and the auto-flattening
+    # errors are raised unwrapped; before, nested is refused and the errors are wrapped.
+    _, client = make_es(version=version)
+    v95 = version.startswith("9.5")
+    nested = {"subobjects": False, "properties": {"n": {"type": "nested", "properties": {"x": {"type": "long"}}}}}
+    if v95:
+        client.indices.create(index="n", mappings=nested)
+        assert mapping_of(client, "n")["properties"] == {"n": {"type": "nested", "properties": {"x": {"type": "long"}}}}
+    else:
+        with pytest.raises(BadRequestError) as exc:
+            client.indices.create(index="n", mappings=nested)
+        assert error_of(exc)[2] == ("Failed to parse mapping: Tried to add nested object [n] to object [_doc] which "
+                                    "does not support subobjects")
+    with pytest.raises(BadRequestError) as exc:
+        client.indices.create(index="e", mappings={"subobjects": False, "properties": {"e": {"enabled": False}}})
+    status, type_, reason = error_of(exc)
+    assert type_ == "mapper_parsing_exception"
+    assert reason.startswith("Object mapper [e]") is v95
+    assert reason.endswith("no fields with the prefix [e] are allowed") is v95
+
+
+def test_subobjects_false_flattens_objects_and_put_mapping(es):
+    es.indices.create(index="i", mappings={"subobjects": False, "properties": {
+        "a.b": {"type": "keyword"}, "o": {"properties": {"p": {"properties": {"q": {"type": "long"}}}}},
+        "empty": {"type": "object"}}})
+    es.indices.put_mapping(index="i", properties={"o": {"properties": {"r": {"type": "ip"}}}})
+    assert mapping_of(es) == {"subobjects": False, "properties": {
+        "a.b": {"type": "keyword"}, "o.p.q": {"type": "long"}, "o.r": {"type": "ip"}}}
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.create(index="j", mappings={"subobjects": "auto"})
+    assert error_of(exc) == (400, "mapper_parsing_exception", "Failed to parse mapping: unknown subobjects value: auto")
+
+
+@pytest.mark.parametrize("version,shown", [("8.19.21", True), ("9.3.0", True), ("9.4.0", False), ("9.5.2", False)])
+def test_int4_confidence_interval_shown_before_9_4(make_es, version, shown):
+    # elastic/elasticsearch#145078: before 9.4.0 an unset confidence_interval is written as 0.0.
+    _, client = make_es(version=version)
+    client.indices.create(index="i", mappings={"properties": {
+        "h": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int4_hnsw"}},
+        "f": {"type": "dense_vector", "dims": 64, "index_options": {"type": "int4_flat"}}}})
+    props = mapping_of(client)["properties"]
+    for name in ("h", "f"):
+        assert ("confidence_interval" in props[name]["index_options"]) is shown
+
+
+def test_runtime_dynamic_templates_accepted(es):
+    templates = [{"strings_as_runtime": {"match_mapping_type": "string", "runtime": {}}},
+                 {"k": {"match": "k*", "runtime": {"type": "keyword"}}}]
+    es.indices.create(index="i", mappings={"dynamic_templates": templates})
+    assert mapping_of(es)["dynamic_templates"] == templates
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.create(index="j", mappings={"dynamic_templates": [{"x": {"match": "k*", "runtime": {}, "mapping": {}}}]})
+    assert error_of(exc)[2] == ("Failed to parse mapping: mapping and runtime cannot be both specified in the same "
+                                "dynamic template [x]")

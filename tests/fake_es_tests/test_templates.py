@@ -289,3 +289,80 @@ def test_global_template_skips_hidden_and_data_stream_template_refuses_index(es)
     with pytest.raises(BadRequestError) as exc:
         es.indices.create(index="logs-a")
     assert "creates data streams only" in error_of(exc)[2]
+
+
+# ---- data stream lifecycle / options (tests/differential compares 8.19.21 and 9.5.2)
+def _component(es, name):
+    return es.cluster.get_component_template(name=name)["component_templates"][0]["component_template"]
+
+
+def test_lifecycle_shows_enabled_and_needs_a_data_stream(es):
+    es.cluster.put_component_template(name="lc", template={"lifecycle": {"data_retention": "7d"}})
+    es.cluster.put_component_template(name="fs", template={"data_stream_options": {
+        "failure_store": {"enabled": True, "lifecycle": {}}}})
+    assert list(_component(es, "lc")["template"]["lifecycle"].items()) == [("enabled", True), ("data_retention", "7d")]
+    assert _component(es, "fs")["template"]["data_stream_options"] == {
+        "failure_store": {"enabled": True, "lifecycle": {"enabled": True}}}
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.put_index_template(name="t", index_patterns=["t-*"], composed_of=["lc"])
+    assert error_of(exc) == (400, "illegal_argument_exception", "index template [t] specifies lifecycle configuration "
+                             "that can only be used in combination with a data stream")
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.put_index_template(name="t", index_patterns=["t-*"], composed_of=["fs"])
+    assert "specifies data stream options that can only be used in combination with a data stream" in error_of(exc)[2]
+    es.indices.put_index_template(name="t", index_patterns=["t-*"], composed_of=["fs"], template={"data_stream_options": None})
+    es.indices.put_index_template(name="ds", index_patterns=["ds-*"], composed_of=["lc", "fs"], data_stream={})
+    sim = es.indices.simulate_template(name="ds")["template"]
+    assert sim["lifecycle"] == {"enabled": True, "data_retention": "7d"}
+    assert sim["data_stream_options"] == {"failure_store": {"enabled": True, "lifecycle": {"enabled": True}}}
+
+
+@pytest.mark.parametrize("version,known", [("8.19.21", False), ("9.2.0", False), ("9.3.0", True)])
+def test_lifecycle_downsampling_method_from_9_3(make_es, version, known):
+    # downsampling_method: 9.3 (elastic/elasticsearch#137023)
+    _, client = make_es(version=version)
+    rounds = [{"after": "1d", "fixed_interval": "1h"}]
+    body = {"lifecycle": {"downsampling_method": "last_value", "downsampling": rounds}}
+    if known:
+        client.cluster.put_component_template(name="c", template=body)
+        assert _component(client, "c")["template"]["lifecycle"]["downsampling_method"] == "last_value"
+    else:
+        with pytest.raises(BadRequestError) as exc:
+            client.cluster.put_component_template(name="c", template=body)
+        cause = exc.value.body["error"]["caused_by"]["caused_by"]
+        assert cause["reason"].endswith("unknown field [downsampling_method] did you mean [downsampling]?")
+
+
+@pytest.mark.parametrize("version,max_age", [("8.19.21", "1d"), ("9.1.0", "1d"), ("9.2.0", "1h"), ("9.5.2", "1h")])
+def test_lifecycle_default_rollover_for_short_retention(make_es, version, max_age):
+    _, client = make_es(version=version)
+    sim = client.indices.simulate_template(index_patterns=["ds-*"], data_stream={}, include_defaults=True,
+                                           template={"lifecycle": {"data_retention": "12h"}})
+    assert sim["template"]["lifecycle"]["rollover"]["max_age"] == f"{max_age} [automatic]"
+    sim = client.indices.simulate_template(index_patterns=["ds-*"], data_stream={}, include_defaults=True,
+                                           template={"lifecycle": {}})
+    assert sim["template"]["lifecycle"]["rollover"]["max_age"] == "30d [automatic]"
+
+
+def test_ignore_missing_component_templates_empty_list_kept(es):
+    es.indices.put_index_template(name="t", index_patterns=["t-*"], ignore_missing_component_templates=["a"])
+    es.indices.put_index_template(name="t", index_patterns=["t-*"], ignore_missing_component_templates=[])
+    body = es.indices.get_index_template(name="t")["index_templates"][0]["index_template"]
+    assert body["ignore_missing_component_templates"] == []
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.put_index_template(name="u", index_patterns=["u-*"], composed_of=["nope"],
+                                      ignore_missing_component_templates=[])
+    assert "specifies component templates [nope] that do not exist" in error_of(exc)[2]
+
+
+def test_data_stream_routing_contradiction(es):
+    with pytest.raises(BadRequestError) as exc:
+        es.indices.put_index_template(name="t", index_patterns=["t-*"], data_stream={},
+                                      template={"mappings": {"_routing": {"required": True}}})
+    err = exc.value.body["error"]
+    assert err["reason"] == "composable template [t] template after composition is invalid"
+    assert err["caused_by"]["caused_by"] == {"type": "mapper_parsing_exception",
+                                             "reason": "contradicting `_routing.required` settings"}
+    es.indices.put_index_template(name="t", index_patterns=["t-*"], data_stream={"allow_custom_routing": True},
+                                  template={"mappings": {"_routing": {"required": True}}})
+    assert es.indices.simulate_template(name="t")["template"]["mappings"]["_routing"] == {"required": True}
