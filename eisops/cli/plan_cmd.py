@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
-from eisops.errors import EXIT_CHANGES, EXIT_OK
+from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from eisops.manifest.validate import load_manifests
+from eisops.plan.model import Action
 from eisops.plan.planner import build_plan
 from eisops.render.json import render_json
 from eisops.render.text import render_text
@@ -17,14 +18,15 @@ from eisops.render.text import render_text
 @connection_options
 @click.option("--offline", is_flag=True, help="Plan against an empty cluster without connecting.")
 @click.option("--detailed-exitcode", is_flag=True,
-              help="Exit 0 when there are no changes, 2 when there are, 1 on error.")
+              help="Exit 0 when there are no changes, 2 when there are, 1 on error or when the plan "
+                   "holds a blocked change or a conflict (it cannot be applied).")
 @click.option("--output", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How to print the plan.")
 @click.pass_obj
 def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, offline: bool,
          detailed_exitcode: bool, output: str) -> int:
     """Compare the manifests under PATHS (default: manifests) with the cluster and show the changes."""
-    manifest = load_manifests(manifest_paths(paths))
+    manifest = load_manifests(manifest_paths(paths), require_environment=not offline)
     cluster = None if offline else app.connect(url, ca_cert)
     try:
         result, _ = build_plan(manifest, cluster)
@@ -32,6 +34,8 @@ def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None,
         if cluster is not None:
             cluster.close()
     click.echo(render_json(result) if output == "json" else render_text(result), nl=output == "json")
+    if detailed_exitcode and any(c.action in (Action.BLOCKED, Action.CONFLICT) for c in result.changes):
+        return EXIT_ERROR  # the plan cannot be applied as it stands
     if detailed_exitcode and result.has_changes:
         return EXIT_CHANGES
     return EXIT_OK

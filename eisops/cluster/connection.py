@@ -8,6 +8,7 @@ resource kinds or plans.
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,7 @@ class Cluster:
         self.has_credentials = has_credentials
         self.version: str | None = None
         self.request_count = 0
+        self._count_lock = threading.Lock()  # requests are sent from several threads
 
     def request(
         self,
@@ -97,7 +99,8 @@ class Cluster:
         ``request_timeout`` replaces the connection's timeout for requests that Elasticsearch
         may take long to answer (creating an inference endpoint deploys or calls a model).
         """
-        self.request_count += 1
+        with self._count_lock:
+            self.request_count += 1
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         client = self.client.options(request_timeout=request_timeout) if request_timeout else self.client
         try:

@@ -8,6 +8,7 @@ are handed to the planner, which checks them against the live state. No requests
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from eisops.errors import Diagnostic, ManifestError
@@ -29,6 +30,9 @@ class ExternalReference:
 class LoadedManifest(Manifest):
     external: list[ExternalReference] = field(default_factory=list)
     files: int = 0
+    #: The values of the environment variables the manifests reference, read once when they are
+    #: loaded, so that planning never looks at the environment. Never rendered or saved.
+    environment: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def _is_external(ref: Reference) -> bool:
@@ -37,8 +41,15 @@ def _is_external(ref: Reference) -> bool:
     return "@" in ref.name
 
 
-def load_manifests(paths: list[str], allow_empty: bool = False) -> LoadedManifest:
-    """Read and check the manifests under ``paths``; raise ManifestError with every problem."""
+def load_manifests(paths: list[str], allow_empty: bool = False, environment: dict[str, str] | None = None,
+                   require_environment: bool = True) -> LoadedManifest:
+    """Read and check the manifests under ``paths``; raise ManifestError with every problem.
+
+    Values the manifests take from the environment are read here, from ``environment``
+    (default ``os.environ``); a variable that is not set is a problem at its file:line unless
+    ``require_environment`` is false (an offline plan needs no secret values).
+    """
+    environment = dict(os.environ) if environment is None else environment
     documents, problems, files = read_documents(paths)
     resources: list[Resource] = []
     for document in documents:
@@ -93,12 +104,22 @@ def load_manifests(paths: list[str], allow_empty: bool = False) -> LoadedManifes
     for kind in KINDS:
         problems.extend(kind.check_together([r for r in resources if r.kind == kind.kind]))
 
+    values: dict[str, str] = {}
+    for resource in resources:
+        for where, variable in BY_NAME[resource.kind].environment_references(resource):
+            if variable in environment:
+                values[variable] = environment[variable]
+            elif require_environment:
+                problems.append(resource.diagnostic(
+                    f"{'.'.join(map(str, where))} comes from environment variable {variable}, which is not set",
+                    where))
+
     if not resources and not problems and not allow_empty:
         where = ", ".join(paths)
         problems.append(Diagnostic(where, 1, 1, "no manifests found (files ending in .yaml or .yml)"))
     if problems:
         raise ManifestError(_unique(problems))
-    return LoadedManifest(resources, external=external, files=files)
+    return LoadedManifest(resources, external=external, files=files, environment=values)
 
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:

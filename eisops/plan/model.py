@@ -113,8 +113,8 @@ class ResourceChange:
             "name": self.name,
             "action": self.action.value,
             "reason": self.reason,
-            "before": self.before,
-            "after": self.after,
+            "before": _masked(self.before, self.sensitive_paths),
+            "after": _masked(self.after, self.sensitive_paths),
             "changes": [c.to_dict() for c in self.changes],
             "operations": [o.to_dict() for o in self.operations],
         }
@@ -127,6 +127,20 @@ class ResourceChange:
         if self.sensitive_paths:
             out["sensitive_paths"] = [list(p) for p in self.sensitive_paths]
         return out
+
+
+def _masked(body: Any, paths: tuple[tuple, ...]) -> Any:
+    """``body`` with the values at ``paths`` (secret fingerprints) replaced by a placeholder."""
+    if not paths or not isinstance(body, dict):
+        return body
+    out = copy.deepcopy(body)
+    for path in paths:
+        node = out
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and path[-1] in node:
+            node[path[-1]] = "(sensitive)"
+    return out
 
 
 @dataclass(frozen=True)

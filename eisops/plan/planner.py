@@ -7,6 +7,7 @@ nothing to the cluster and prints nothing.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from eisops.errors import Diagnostic, ManifestError
@@ -21,10 +22,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def read_live_state(ctx: PlanContext) -> None:
-    """Every kind's live objects, each kind in a fixed number of requests."""
+    """Every kind's live objects, each kind in a fixed number of requests, the kinds' reads sent
+    concurrently. This is the only phase that talks to the cluster: planning then works on what
+    was read, and sends nothing."""
     assert ctx.cluster is not None
-    for kind in KINDS:
-        ctx.live[kind.kind] = kind.read_live(ctx.cluster, ctx)
+    cluster = ctx.cluster
+    with ThreadPoolExecutor(max_workers=len(KINDS), thread_name_prefix="eisops-read") as pool:
+        futures = {kind.kind: pool.submit(kind.read_live, cluster, ctx) for kind in KINDS}
+        for kind in KINDS:  # in a fixed order, so the first error raised is always the same one
+            ctx.live[kind.kind] = futures[kind.kind].result()
 
 
 def check_external_references(manifest: "LoadedManifest", ctx: PlanContext) -> None:

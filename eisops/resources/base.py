@@ -109,6 +109,10 @@ class ResourceKind(ABC):
     def references(self, resource: "Resource") -> list[Reference]:
         return []
 
+    def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        """(spec path, variable) of every value the manifest takes from the environment."""
+        return []
+
     def check_together(self, resources: list["Resource"]) -> list["Diagnostic"]:
         """Problems that only show across all resources of the kind (e.g. overlapping templates)."""
         return []
@@ -158,7 +162,8 @@ class ResourceKind(ABC):
             return () if live is None else (FieldChange((), "exists", "deleted"),)
         if live is None:
             return (FieldChange((), None, "missing after apply"),)
-        return diff_bodies(self.comparable_live(live.body, change.after, ctx), change.after)
+        return diff_bodies(self.comparable_live(live.body, change.after, ctx), change.after,
+                           sensitive=change.sensitive_paths)
 
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
         """The live body reduced and normalized for comparison with ``desired`` (normalized)."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
-import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -101,24 +100,23 @@ def env_references(value: Any, at: tuple = ()) -> list[tuple[tuple, str]]:
     return found
 
 
-def resolve_env(resource: "Resource") -> dict[str, Any]:
-    """The spec with ``${NAME}`` values read from the environment; a missing variable is an error."""
+def resolve_env(resource: "Resource", environment: dict[str, str]) -> dict[str, Any]:
+    """The spec with ``${NAME}`` values taken from ``environment`` (read when the manifests were
+    loaded, which reported any variable that is not set); one not there stays as written."""
     spec = copy.deepcopy(resource.spec)
-    missing = []
     for where, variable in env_references(spec):
-        value = os.environ.get(variable)
-        if value is None:
-            loc = resource.location(where)
-            missing.append(f"{loc.file}:{loc.line}:{loc.column}: InferenceEndpoint {resource.name}: "
-                           f"{'.'.join(map(str, where))} comes from environment variable {variable}, which is not set")
+        if variable not in environment:
             continue
         node = spec
         for key in where[:-1]:
             node = node[key]
-        node[where[-1]] = value
-    if missing:
-        raise EisopsError("\n".join(missing))
+        node[where[-1]] = environment[variable]
     return spec
+
+
+#: What a secret's place holds in a plan's bodies: a plan never carries a secret, nor anything
+#: derived from one.
+SENSITIVE = "(sensitive)"
 
 
 def with_chunking_defaults(chunking: Any, task_type: str | None) -> Any:
@@ -165,6 +163,9 @@ class InferenceEndpointKind(ResourceKind):
         if resource.task_type not in TASK_TYPES:
             return [(("task_type",), f"unknown task_type [{resource.task_type}]; expected one of {', '.join(TASK_TYPES)}")]
         return []
+
+    def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        return env_references(resource.spec)
 
     def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
         spec, task = resource.spec, resource.task_type
@@ -221,6 +222,7 @@ class InferenceEndpointKind(ResourceKind):
             return {}
         state = records.read(cluster)
         ctx.state[self.kind] = state
+        ctx.state["inference_usage"] = read_usage(cluster)
         out = {}
         for endpoint in body.get("endpoints") or []:
             name = endpoint.get("inference_id")
@@ -240,9 +242,15 @@ class InferenceEndpointKind(ResourceKind):
         return None
 
     # ------------------------------------------------------------------ comparison
-    def _desired(self, resource: "Resource", ctx: PlanContext, record: dict | None) -> tuple[dict, dict, list, str]:
-        """(comparable desired body, request body with secrets left out, secrets, fingerprint salt)."""
-        spec = resource.spec if ctx.offline else resolve_env(resource)
+    def _desired(self, resource: "Resource", ctx: PlanContext, record: dict | None) -> tuple[dict, dict, list]:
+        """(comparable desired body, request body with secrets left out, secrets).
+
+        A secret compares by its fingerprint under the salt of eisops' record of the endpoint;
+        without a record (a new endpoint) there is nothing to compare it with, and its place
+        holds SENSITIVE. No salt is drawn here: planning takes no random value.
+        """
+        environment = getattr(ctx.manifest, "environment", None) or {}
+        spec = resolve_env(resource, environment)
         task = resource.task_type
         settings = dict(spec.get("service_settings") or {})
         secrets = []
@@ -256,13 +264,14 @@ class InferenceEndpointKind(ResourceKind):
                 request[key] = copy.deepcopy(spec[key])
         comparable = copy.deepcopy(request)
         comparable["task_type"] = task
-        salt = (record or {}).get("salt") or records.new_salt()
+        salt = (record or {}).get("salt")
         for where, value in secrets:
-            comparable["service_settings"][where[1]] = records.fingerprint(value, salt) if not ctx.offline else "(sensitive)"
+            known = salt and not ctx.offline and not _unresolved(value)
+            comparable["service_settings"][where[1]] = records.fingerprint(value, salt) if known else SENSITIVE
         chunking = with_chunking_defaults(spec.get("chunking_settings"), task)
         if chunking is not None:
             comparable["chunking_settings"] = chunking
-        return comparable, request, secrets, salt
+        return comparable, request, secrets
 
     def _comparable_live(self, live: LiveObject, desired: dict[str, Any]) -> dict[str, Any]:
         body = live.body
@@ -306,12 +315,21 @@ class InferenceEndpointKind(ResourceKind):
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
         name = live_body.get("inference_id")
         record = ctx.state.get(self.kind, {}).get(name)
-        return self._comparable_live(LiveObject(name, live_body, True, {"record": record}), desired)
+        out = self._comparable_live(LiveObject(name, live_body, True, {"record": record}), desired)
+        # A secret the plan could not fingerprint (a new endpoint's) is taken as written: the
+        # record of its fingerprint is made when it is sent.
+        wanted = (desired or {}).get("service_settings") or {}
+        settings = out.get("service_settings")
+        if isinstance(settings, dict):
+            for key, value in wanted.items():
+                if value == SENSITIVE and key in settings:
+                    settings[key] = SENSITIVE
+        return out
 
     # ------------------------------------------------------------------ planning
     @_secrets_marked
     def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
-        after, request, secrets, salt = self._desired(resource, ctx, None)
+        after, request, secrets = self._desired(resource, ctx, None)
         blocked = self._refusal(resource, ctx)
         if blocked:
             return ResourceChange(self.kind, resource.name, Action.BLOCKED, blocked, after=after,
@@ -319,14 +337,13 @@ class InferenceEndpointKind(ResourceKind):
         return ResourceChange(
             self.kind, resource.name, Action.CREATE, "the inference endpoint does not exist",
             after=after, task_type=resource.task_type,
-            operations=(Operation("put", request, (("task_type", resource.task_type), ("salt", salt)),
-                                  tuple(secrets)),),
+            operations=(Operation("put", request, (("task_type", resource.task_type),), tuple(secrets)),),
         )
 
     @_secrets_marked
     def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
         record = live.extra.get("record")
-        after, request, secrets, salt = self._desired(resource, ctx, record)
+        after, request, secrets = self._desired(resource, ctx, record)
         before = self._comparable_live(live, after)
         changes = diff_bodies(before, after, sensitive=[("service_settings", k) for k in SECRET_KEYS])
         if not changes:
@@ -340,7 +357,7 @@ class InferenceEndpointKind(ResourceKind):
         if replace_reasons:
             ops = (
                 Operation("delete", None, (("task_type", live.body.get("task_type")), ("force", True))),
-                Operation("put", request, (("task_type", resource.task_type), ("salt", salt)), tuple(secrets)),
+                Operation("put", request, (("task_type", resource.task_type),), tuple(secrets)),
             )
             notes = self._usage_notes(resource.name, ctx)
             return ResourceChange(
@@ -368,8 +385,7 @@ class InferenceEndpointKind(ResourceKind):
         return ResourceChange(
             self.kind, resource.name, Action.UPDATE, "Elasticsearch updates these settings in place (_update)",
             before, after, changes,
-            (Operation("update", update_body, (("task_type", resource.task_type), ("salt", salt)),
-                       tuple(update_secrets)),),
+            (Operation("update", update_body, (("task_type", resource.task_type),), tuple(update_secrets)),),
             task_type=resource.task_type,
         )
 
@@ -402,7 +418,7 @@ class InferenceEndpointKind(ResourceKind):
         return None
 
     def _usage_notes(self, name: str, ctx: PlanContext) -> tuple[str, ...]:
-        usage = _dry_run_delete(ctx.cluster, name) if ctx.cluster else {}
+        usage = _usage(name, ctx)
         notes = []
         if usage.get("pipelines"):
             notes.append(f"used by ingest pipelines {sorted(usage['pipelines'])}: they fail while it is replaced")
@@ -413,7 +429,7 @@ class InferenceEndpointKind(ResourceKind):
 
     @_secrets_marked
     def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
-        usage = _dry_run_delete(ctx.cluster, live.name) if ctx.cluster else {}
+        usage = _usage(live.name, ctx)
         deleting = ctx.deleting
         pipelines = [p for p in usage.get("pipelines") or [] if ("IngestPipeline", p) not in deleting]
         indexes = [i for i in usage.get("indexes") or [] if ("Index", i) not in deleting]
@@ -446,12 +462,13 @@ class InferenceEndpointKind(ResourceKind):
         failed update still plans as a change.
         """
         state = ctx.state.setdefault(self.kind, {})
+        # A replacement keeps the record's salt, under which the plan fingerprinted the secrets.
+        prior = state.get(change.name)
         for op in change.operations:
             params = dict(op.params)
             task = params.pop("task_type", None) or change.task_type
-            params.pop("salt", None)
             if op.verb == "put":
-                state[change.name] = _record_for(change.after, op, state.get(change.name))
+                state[change.name] = _record_for(change.after, op, state.get(change.name) or prior)
                 records.write(cluster, state)
                 try:
                     # Elasticsearch calls the provider, or deploys a model, when creating
@@ -503,11 +520,47 @@ def _no_such_api(exc: ClusterRequestError) -> bool:
                                                or "Incorrect HTTP method" in exc.message)
 
 
-def _dry_run_delete(cluster: "Cluster | None", name: str) -> dict[str, Any]:
-    """Who uses an endpoint, asked without deleting it (``DELETE ...?dry_run=true``, 1.9)."""
-    if cluster is None:
-        return {}
-    return cluster.request("DELETE", path("_inference", name), params={"dry_run": True}, missing_ok=True) or {}
+#: The read that tells which indices' semantic_text fields name which endpoints: what
+#: ``DELETE _inference/<id>?dry_run=true`` reports (1.9), for every endpoint in one request.
+USAGE_FILTER = "*.mappings.**.inference_id,*.mappings.**.search_inference_id"
+
+
+def read_usage(cluster: "Cluster") -> dict[str, list[str]]:
+    """inference_id -> indices whose mappings name it (semantic_text inference_id or search_inference_id)."""
+    body = cluster.request("GET", "/_mapping", params={"expand_wildcards": "open,closed,hidden",
+                                                        "filter_path": USAGE_FILTER}) or {}
+    usage: dict[str, set[str]] = {}
+    for index, mapping in body.items():
+        for endpoint in _named_endpoints(mapping):
+            usage.setdefault(endpoint, set()).add(index)
+    return {k: sorted(v) for k, v in sorted(usage.items())}
+
+
+def _named_endpoints(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("inference_id", "search_inference_id") and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _named_endpoints(value)
+    return found
+
+
+def _usage(name: str, ctx: PlanContext) -> dict[str, list[str]]:
+    """Who uses an endpoint, from the state read before planning: ingest pipelines whose
+    inference processors name it, and indices whose semantic_text fields do (1.9)."""
+    from eisops.resources.ingest_pipeline import iter_processors
+
+    pipelines = []
+    for pipeline in ctx.live.get("IngestPipeline", {}).values():
+        for key in ("processors", "on_failure"):
+            if any(ptype == "inference" and options.get("model_id") == name
+                   for _, ptype, options in iter_processors(pipeline.body.get(key), (key,))):
+                pipelines.append(pipeline.name)
+                break
+    return {"pipelines": sorted(set(pipelines)),
+            "indexes": list((ctx.state.get("inference_usage") or {}).get(name, []))}
 
 
 def _chunking_problems(chunking: dict[str, Any]) -> list[tuple[tuple, str]]:
@@ -554,10 +607,21 @@ def _eis_problems(settings: dict[str, Any], task: str | None) -> list[tuple[tupl
     return problems
 
 
+def _unresolved(value: Any) -> bool:
+    return isinstance(value, str) and ENV_REFERENCE.match(value) is not None
+
+
 def _record_for(after: dict[str, Any], op: Operation, previous: dict[str, Any] | None) -> dict[str, Any]:
-    """What eisops records of an endpoint just written with ``op`` to match ``after``: no secret values."""
-    salt = dict(op.params).get("salt") or (previous or {}).get("salt") or records.new_salt()
+    """What eisops records of an endpoint just written with ``op`` to match ``after``: no secret
+    values. The salt is the record's own, or drawn now, when the endpoint is first written; a
+    secret the operation sends gets a new fingerprint, the others keep theirs."""
+    previous = previous or {}
+    salt = previous.get("salt") or records.new_salt()
     settings = after.get("service_settings") or {}
+    fingerprints = {k: v for k, v in (previous.get("secrets") or {}).items() if k in settings}
+    for where, value in op.secrets:
+        if where[:1] == ("service_settings",) and len(where) == 2:
+            fingerprints[where[1]] = records.fingerprint(value, salt)
     return {
         "task_type": after.get("task_type"),
         "service": after.get("service"),
@@ -566,5 +630,5 @@ def _record_for(after: dict[str, Any], op: Operation, previous: dict[str, Any] |
             "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS},
             "task_settings": after.get("task_settings") or {},
         },
-        "secrets": {k: v for k, v in settings.items() if k in SECRET_KEYS},
+        "secrets": fingerprints,
     }

@@ -126,15 +126,8 @@ class IngestPipelineKind(WholeBodyKind):
 
     def _index_users(self, name: str, ctx: PlanContext) -> set[str]:
         """Indices that will still name this pipeline in index.default_pipeline / index.final_pipeline."""
-        if ctx.cluster is None:
-            return set()
-        if "pipeline_settings" not in ctx.state:
-            # One request, made only when the plan deletes a pipeline.
-            ctx.state["pipeline_settings"] = ctx.cluster.request(
-                "GET", "/_settings/index.default_pipeline,index.final_pipeline",
-                params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}) or {}
         users = set()
-        for index, body in ctx.state["pipeline_settings"].items():
+        for index, body in (ctx.state.get(self.kind) or {}).get("index_pipelines", {}).items():
             if ("Index", index) in ctx.deleting:
                 continue
             settings = (body or {}).get("settings") or {}
@@ -149,6 +142,11 @@ class IngestPipelineKind(WholeBodyKind):
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         # One request for all pipelines; 404 with {} means there are none (reference 5).
         body = cluster.request("GET", "/_ingest/pipeline", missing_ok=True) or {}
+        # Which indices name a pipeline as their default or final pipeline: Elasticsearch refuses
+        # to delete such a pipeline (7.16+), so the plan must know. One request, whatever the number.
+        ctx.state[self.kind] = {"index_pipelines": cluster.request(
+            "GET", "/_settings/index.default_pipeline,index.final_pipeline",
+            params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}) or {}}
         return {
             name: LiveObject(name, pipeline, managed=has_marker(pipeline.get("_meta")))
             for name, pipeline in body.items()

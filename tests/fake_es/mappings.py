@@ -296,7 +296,26 @@ def parse_runtime(value: Any, allow_null: bool) -> dict:
         if rtype not in RUNTIME_TYPES:
             raise mapper_parsing(f"No handler for type [{rtype}] declared on runtime field [{name}]")
         out[name] = dict(defn)
+        if "script" in defn:
+            out[name]["script"] = script_as_written(defn["script"])
     return dict(sorted(out.items()))
+
+
+def script_as_written(script: Any) -> Any:
+    """A script as Elasticsearch stores and returns it (Script.parse + Script.toXContent, 8.x/9.x):
+    a string is the source of a painless script; ``lang`` defaults to painless; empty ``options``
+    and ``params`` are not written."""
+    if isinstance(script, str):
+        return {"source": script, "lang": "painless"}
+    if not isinstance(script, dict):
+        return script
+    out = dict(script)
+    if "source" in out:
+        out.setdefault("lang", "painless")
+    for key in ("options", "params"):
+        if out.get(key) == {}:
+            del out[key]
+    return out
 
 
 # ----------------------------------------------------- metadata fields

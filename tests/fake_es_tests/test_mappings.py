@@ -425,3 +425,15 @@ def test_runtime_dynamic_templates_accepted(es):
         es.indices.create(index="j", mappings={"dynamic_templates": [{"x": {"match": "k*", "runtime": {}, "mapping": {}}}]})
     assert error_of(exc)[2] == ("Failed to parse mapping: mapping and runtime cannot be both specified in the same "
                                 "dynamic template [x]")
+
+
+def test_runtime_scripts_are_written_back_with_their_language(es):
+    # Script.toXContent (8.x/9.x): source, lang (painless by default), params only when not empty.
+    es.indices.create(index="i", mappings={"runtime": {
+        "a": {"type": "keyword", "script": "emit('x')"},
+        "b": {"type": "double", "script": {"source": "emit(params.m)", "params": {"m": 2}}},
+        "c": {"type": "long", "script": {"source": "emit(1)", "params": {}}}}})
+    runtime = mapping_of(es)["runtime"]
+    assert runtime["a"]["script"] == {"source": "emit('x')", "lang": "painless"}
+    assert runtime["b"]["script"] == {"source": "emit(params.m)", "lang": "painless", "params": {"m": 2}}
+    assert runtime["c"]["script"] == {"source": "emit(1)", "lang": "painless"}

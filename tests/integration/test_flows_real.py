@@ -391,3 +391,30 @@ def test_a_component_template_with_a_lifecycle_passes_the_check_before_apply(rea
     manifests = write_manifests(tmp_path / "m", {"c.yaml": VECTORS.replace("ELEMENT_TYPE", "")})
     apply_ok(eisops, manifests, url)
     assert_no_changes(eisops, manifests, url)
+
+
+def test_plan_sends_only_reads_and_their_number_does_not_grow(real_es_clean, eisops, tmp_path, monkeypatch):
+    from eisops.cluster.connection import Cluster
+    sent: list[tuple[str, str]] = []
+    original = Cluster.request
+
+    def logged(self, method, url_path, *args, **kwargs):
+        sent.append((method, url_path))
+        return original(self, method, url_path, *args, **kwargs)
+
+    url = real_es_clean.url
+    counts = []
+    for size in (3, 30):  # the second set holds the first, so nothing is pruned
+        files = {f"p{i}.yaml": BOOKS["pipeline.yaml"].replace("books-ingest", f"books-ingest-{i}")
+                 for i in range(size)}
+        indices = {f"i{i}.yaml": BOOKS["index.yaml"].replace("books-000001", f"books-{i}").replace(
+            "books-write", f"books-write-{i}") for i in range(size // 3)}
+        manifests = write_manifests(tmp_path / f"m{size}", {**files, **indices})
+        apply_ok(eisops, manifests, url)
+        monkeypatch.setattr(Cluster, "request", logged)
+        sent.clear()
+        assert_no_changes(eisops, manifests, url)
+        monkeypatch.setattr(Cluster, "request", original)
+        assert sent and {m for m, _ in sent} == {"GET"}, sent
+        counts.append(len(sent))
+    assert counts[0] == counts[1], counts

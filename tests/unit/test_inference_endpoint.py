@@ -171,11 +171,19 @@ def test_task_settings_change_is_an_update(tmp_path, monkeypatch):
     assert change.operations[0].body == {"task_settings": {"late_chunking": True}}
 
 
-def test_missing_environment_variable_is_an_error(tmp_path, monkeypatch):
+def test_missing_environment_variables_are_reported_when_the_manifests_are_loaded(tmp_path, monkeypatch):
+    """Every variable that is not set, each at its file:line, in one run; planning never reads
+    the environment."""
     monkeypatch.delenv("JINA_API_KEY", raising=False)
-    from eisops.errors import EisopsError
-    with pytest.raises(EisopsError, match="environment variable JINA_API_KEY, which is not set"):
-        plan_against(tmp_path, JINA, JINA_LIVE, None)
+    monkeypatch.delenv("OTHER_KEY", raising=False)
+    from eisops.errors import ManifestError
+    with pytest.raises(ManifestError) as info:
+        endpoint_manifest(tmp_path, JINA.replace("late_chunking: false", "input_type: ${OTHER_KEY}"))
+    messages = [(d.line, d.message) for d in info.value.diagnostics]
+    assert [m for _, m in messages] == [
+        "service_settings.api_key comes from environment variable JINA_API_KEY, which is not set",
+        "task_settings.input_type comes from environment variable OTHER_KEY, which is not set"]
+    assert all(line > 1 for line, _ in messages)
 
 
 def test_fingerprint_is_salted():
@@ -194,13 +202,18 @@ def test_rate_limit_for_eis_is_blocked_on_9_2(tmp_path):
 
 
 def test_delete_in_use_is_blocked(tmp_path):
+    """Who uses the endpoint comes from the state read before planning: the pipelines read, and
+    the semantic_text usage of every index; planning itself sends nothing."""
     manifest = endpoint_manifest(tmp_path, EIS_SMALL, name="other")
-    cluster = StubCluster({"pipelines": ["p"], "indexes": ["i"]})
+    cluster = StubCluster()
     ctx = PlanContext(manifest, cluster, "9.2.0")
+    ctx.live["IngestPipeline"] = {"p": LiveObject("p", {"processors": [
+        {"inference": {"model_id": "ep", "input_output": [{"input_field": "a", "output_field": "b"}]}}]}, True)}
+    ctx.state["inference_usage"] = {"ep": ["i"]}
     change = KIND.plan_delete(LiveObject("ep", dict(EIS_LIVE_92, inference_id="ep"), True), ctx)
     assert change.action is Action.BLOCKED
     assert "ingest pipelines ['p']" in change.reason and "indices ['i']" in change.reason
-    assert cluster.requests == [("DELETE", "/_inference/ep", {"dry_run": True})]
+    assert cluster.requests == []
     ctx.deleting |= {("IngestPipeline", "p"), ("Index", "i")}
     assert KIND.plan_delete(LiveObject("ep", EIS_LIVE_92, True), ctx).action is Action.DELETE
 
