@@ -1,23 +1,37 @@
-"""The applier: executes exactly the changes of a plan, in the plan's order, and checks each one.
+"""The applier: sends exactly the requests of a plan, level after level, and checks the result.
 
-Before writing anything it refuses a plan that holds blocked changes, conflicts, or changes
-needing an opt-in flag that was not given, and asks Elasticsearch to check the bodies it can
-check without writing (the kinds' preflight), so a refused apply leaves the cluster untouched.
-After each write it reads the object back and compares it with the plan's desired body.
-Progress goes to a listener; this module never prints.
+It knows nothing of Elasticsearch's kinds of objects: each change of the plan carries its
+requests (method, path, query parameters, body; secret values filled in from the values read
+with the manifests) and the checks to ask before writing. Before writing anything it refuses a
+plan that holds blocked changes, conflicts, or changes needing an opt-in flag that was not
+given, and sends every check (concurrently), so that a body Elasticsearch refuses stops apply
+before its first write. It then makes the changes of one level concurrently (at most
+``parallelism`` at a time; a change's own requests go in order), and after each level has the
+caller's ``verify`` read back what was written, once per kind. Progress goes to a listener;
+this module never prints.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
-from eisops.errors import ApplyFailed, ApplyRefused, EisopsError
-from eisops.plan.model import Action, FieldChange, Plan, ResourceChange
-from eisops.resources import BY_NAME
-from eisops.resources.base import PlanContext
+from eisops.cluster import records
+from eisops.errors import ApplyFailed, ApplyRefused, ClusterRequestError, EisopsError
+from eisops.plan.model import Action, FieldChange, Operation, Plan, ResourceChange
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+
+#: What verify answers: for each change it was given whose object does not match the plan,
+#: what still differs.
+Verifier = Callable[["Cluster", list[ResourceChange]], dict[str, tuple[FieldChange, ...]]]
+
+DEFAULT_PARALLELISM = 10  # as Terraform's default
 
 
 class ApplyListener(Protocol):
@@ -55,46 +69,104 @@ def refusals(plan: Plan, allowed: set[str]) -> list[str]:
     return reasons
 
 
-def preflight(plan: Plan, ctx: PlanContext) -> list[str]:
-    """Ask Elasticsearch, without writing anything, whether it would refuse any body of the plan,
-    so that a body it refuses stops apply before the first write rather than half-way."""
-    problems = []
-    for change in plan.writing_changes:
-        why = BY_NAME[change.kind].preflight(ctx.cluster, change, ctx)
-        if why:
-            problems.append(f"{change.address}: {why}")
-    return problems
+#: The names Elasticsearch gives the bodies it checks (TransportSimulateTemplateAction's
+#: ``simulate_template_<random>``, SimulatePipelineRequest's ``_simulate_pipeline``): an objection
+#: is shown under the object's own name.
+_CHECK_NAMES = ("simulate_template_", "_simulate_pipeline")
 
 
-def apply_plan(plan: Plan, ctx: PlanContext, listener: ApplyListener | None = None,
-               allowed: set[str] | frozenset[str] = frozenset()) -> ApplyResult:
-    """Carry out ``plan`` against ``ctx.cluster``. Raises ApplyRefused before any write, ApplyFailed after."""
+def _own_name(reason: str, name: str) -> str:
+    words = []
+    for word in reason.split("["):
+        head, sep, tail = word.partition("]")
+        if sep and head.startswith(_CHECK_NAMES):
+            word = f"{name}]{tail}"
+        words.append(word)
+    return "[".join(words)
+
+
+def _objection(cluster: "Cluster", change: ResourceChange, check: Operation) -> str | None:
+    try:
+        cluster.request(check.method, check.path, body=check.body, params=dict(check.params) or None)
+    except ClusterRequestError as exc:
+        reason = exc.reason or exc.message
+        if exc.status == 400 and "no handler found" not in reason:
+            return f"{change.address}: {_own_name(reason, change.name)}"
+        if exc.status in (400, 404, 405):
+            return None  # a server without that API: Elasticsearch checks the write itself
+        raise
+    return None
+
+
+def run_checks(plan: Plan, cluster: "Cluster", parallelism: int = DEFAULT_PARALLELISM) -> list[str]:
+    """Every check of the plan, sent concurrently; Elasticsearch's objections, in plan order."""
+    checks = [(change, check) for change in plan.writing_changes for check in change.checks]
+    if not checks:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(checks))), thread_name_prefix="eisops-check") as pool:
+        answers = list(pool.map(lambda item: _objection(cluster, *item), checks))
+    return [a for a in answers if a]
+
+
+def send(cluster: "Cluster", operation: Operation) -> None:
+    """One operation of a plan: a request as planned, or a write of eisops' record."""
+    if operation.record:
+        records.apply_operation(cluster, operation)
+        return
+    try:
+        cluster.request(operation.method, operation.path, body=operation.body_with_secrets(),
+                        params=dict(operation.params) or None, request_timeout=operation.timeout)
+    except ClusterRequestError as exc:
+        if exc.error_type not in operation.accept:
+            raise
+
+
+def apply_plan(plan: Plan, cluster: "Cluster | None", verify: Verifier, listener: ApplyListener | None = None,
+               allowed: set[str] | frozenset[str] = frozenset(), parallelism: int = DEFAULT_PARALLELISM) -> ApplyResult:
+    """Carry out ``plan``. Raises ApplyRefused before any write, ApplyFailed after."""
     listener = listener or SilentListener()
     reasons = refusals(plan, set(allowed))
     if reasons:
         raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
-    if ctx.cluster is None:
+    if cluster is None or plan.offline:
         raise ApplyRefused("an offline plan cannot be applied")
-    problems = preflight(plan, ctx)
-    if problems:
-        raise ApplyRefused("Elasticsearch refuses these bodies; nothing was applied:\n  " + "\n  ".join(problems))
+    objections = run_checks(plan, cluster, parallelism)
+    if objections:
+        raise ApplyRefused("Elasticsearch refuses these bodies; nothing was applied:\n  " + "\n  ".join(objections))
     result = ApplyResult()
     writing = plan.writing_changes
-    for position, change in enumerate(writing):
-        kind = BY_NAME[change.kind]
-        listener.change_started(change)
+    levels = sorted({c.level for c in writing})
+    lock = threading.Lock()
+
+    def make(change: ResourceChange) -> str | None:
+        with lock:
+            listener.change_started(change)
         started = time.monotonic()
         try:
-            kind.execute(ctx.cluster, change, ctx)
-            live = kind.read_one(ctx.cluster, change.name, ctx)
-            remaining = kind.remaining(change, live, ctx)
+            for operation in change.operations:
+                send(cluster, operation)
         except EisopsError as exc:
-            raise ApplyFailed(_failure(change, str(exc), result, writing[position + 1:])) from None
-        if remaining:
-            raise ApplyFailed(_failure(change, _unexplained(remaining), result, writing[position + 1:],
-                                       written=True))
-        result.done.append(change)
-        listener.change_finished(change, time.monotonic() - started)
+            return str(exc)
+        with lock:
+            listener.change_finished(change, time.monotonic() - started)
+        return None
+
+    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="eisops-apply") as pool:
+        for level in levels:
+            batch = [c for c in writing if c.level == level]
+            failures = dict(zip((c.address for c in batch), pool.map(make, batch)))
+            made = [c for c in batch if failures[c.address] is None]
+            remaining = verify(cluster, made) if made else {}
+            later = [c for c in writing if c.level > level]
+            for change in batch:
+                why = failures[change.address]
+                if why is not None:
+                    raise ApplyFailed(_failure(change, why, result, made, later))
+            for change in batch:
+                if remaining.get(change.address):
+                    raise ApplyFailed(_failure(change, _unexplained(remaining[change.address]), result,
+                                               [c for c in made if c is not change], later, written=True))
+            result.done.extend(batch)
     return result
 
 
@@ -127,11 +199,12 @@ def _shown(value: object) -> str:
     return text if len(text) <= SHOWN_VALUE_LENGTH else text[:SHOWN_VALUE_LENGTH] + "…"
 
 
-def _failure(change: ResourceChange, why: str, result: ApplyResult, rest: tuple[ResourceChange, ...],
-             written: bool = False) -> str:
+def _failure(change: ResourceChange, why: str, result: ApplyResult, alongside: list[ResourceChange],
+             rest: list[ResourceChange], written: bool = False) -> str:
     lines = [f"{change.address}: {why}"]
-    if result.done:
-        lines.append(f"done before it: {', '.join(c.address for c in result.done)}")
+    done = [c.address for c in result.done] + [c.address for c in alongside]
+    if done:
+        lines.append(f"done before it or alongside it: {', '.join(done)}")
     if rest:
         lines.append(f"not attempted: {', '.join(c.address for c in rest)}")
     if not written:

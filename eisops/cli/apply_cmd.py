@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
 
-from eisops.apply.applier import apply_plan, refusals
+from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK, ApplyRefused
 from eisops.manifest.validate import load_manifests
 from eisops.plan.model import Action, ResourceChange
-from eisops.plan.planner import build_plan
+from eisops.plan.planner import build_plan, verify_changes
 from eisops.render.text import render_text
 
 PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced", Action.DELETE: "deleted"}
@@ -41,9 +42,11 @@ class ProgressPrinter:
               help="Allow inference endpoints to be deleted and created again when Elasticsearch cannot update them.")
 @click.option("--allow-index-deletion", is_flag=True,
               help="Allow deleting managed indices whose manifest was removed (their documents are lost).")
+@click.option("--parallelism", type=click.IntRange(1, 100), default=DEFAULT_PARALLELISM, show_default=True,
+              help="How many independent changes apply makes at once.")
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
-          allow_replace: bool, allow_index_deletion: bool) -> int:
+          allow_replace: bool, allow_index_deletion: bool, parallelism: int) -> int:
     """Make the cluster match the manifests under PATHS (default: manifests)."""
     manifest = load_manifests(manifest_paths(paths))
     cluster = app.connect(url, ca_cert)
@@ -66,7 +69,8 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
             answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
             if answer.strip() != "yes":
                 raise ApplyRefused("apply cancelled; nothing was changed.")
-        result = apply_plan(plan, ctx, ProgressPrinter(), allowed)
+        result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
+                            parallelism)
     finally:
         cluster.close()
     counts = ", ".join(f"{result.count(a)} {PAST[a]}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import secrets as _secrets
+import threading
 from typing import TYPE_CHECKING, Any
 
 from eisops.errors import ClusterRequestError
@@ -49,13 +50,56 @@ def read(cluster: "Cluster") -> dict[str, dict[str, Any]]:
     return endpoints if isinstance(endpoints, dict) else {}
 
 
-def write(cluster: "Cluster", endpoints: dict[str, dict[str, Any]]) -> None:
-    if not getattr(cluster, "_records_index_ready", False):
-        try:
-            cluster.request("PUT", f"/{INDEX}", body=INDEX_BODY)
-        except ClusterRequestError as exc:
-            if exc.error_type != "resource_already_exists_exception":
-                raise
-        cluster._records_index_ready = True  # type: ignore[attr-defined]
-    body = {"endpoints": endpoints, "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat()}
-    cluster.request("PUT", f"/{INDEX}/_doc/{DOCUMENT}", body=body)
+def _ensure_index(cluster: "Cluster") -> None:
+    if getattr(cluster, "_records_index_ready", False):
+        return
+    try:
+        cluster.request("PUT", f"/{INDEX}", body=INDEX_BODY)
+    except ClusterRequestError as exc:
+        if exc.error_type != "resource_already_exists_exception":
+            raise
+    cluster._records_index_ready = True  # type: ignore[attr-defined]
+
+
+#: One writer of the record at a time within a process; between processes, Elasticsearch's
+#: sequence numbers: a write based on a record another writer changed meanwhile is refused
+#: (409) and made again on the record as it now is.
+_WRITER = threading.Lock()
+ATTEMPTS = 20
+
+
+def apply_operation(cluster: "Cluster", operation: Any) -> None:
+    """Carry out one record operation of a plan: ``record`` writes what eisops applied to an
+    endpoint (its fingerprints made now, under the record's salt, drawn when the endpoint is
+    first recorded), ``forget`` removes the endpoint from the record."""
+    body = operation.body or {}
+    name = body.get("endpoint")
+    with _WRITER:
+        _ensure_index(cluster)
+        for _ in range(ATTEMPTS):
+            doc = cluster.request("GET", f"/{INDEX}/_doc/{DOCUMENT}", missing_ok=True) or {}
+            found = bool(doc.get("found"))
+            endpoints = dict(((doc.get("_source") or {}).get("endpoints") or {}) if found else {})
+            if operation.verb == "forget":
+                if name not in endpoints:
+                    return
+                endpoints.pop(name)
+            else:
+                previous = endpoints.get(name) or {}
+                salt = previous.get("salt") or new_salt()
+                keys = set(body.get("secret_keys") or ())
+                fingerprints = {k: v for k, v in (previous.get("secrets") or {}).items() if k in keys}
+                for where, value in operation.secrets:
+                    if len(where) == 2 and where[0] == "service_settings":
+                        fingerprints[where[1]] = fingerprint(value, salt)
+                endpoints[name] = {**(body.get("record") or {}), "salt": salt, "secrets": fingerprints}
+            params = ({"if_seq_no": doc["_seq_no"], "if_primary_term": doc["_primary_term"]} if found
+                      else {"op_type": "create"})
+            try:
+                cluster.request("PUT", f"/{INDEX}/_doc/{DOCUMENT}", params=params, body={
+                    "endpoints": endpoints, "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat()})
+                return
+            except ClusterRequestError as exc:
+                if exc.status != 409:
+                    raise
+        raise ClusterRequestError(f"eisops' record in {INDEX} kept changing under it; run apply again", 409)

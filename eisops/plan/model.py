@@ -58,13 +58,27 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Operation:
-    """One request apply will send; the kind module that made it also executes it."""
+    """One request apply will send, exactly: method, path, query parameters and body.
 
-    verb: str  # e.g. "put", "update", "delete", "put_mapping", "put_settings", "update_aliases"
+    Secret values are never part of the body: ``secret_sources`` says which environment
+    variable fills which place of the body when the request is sent, and ``secrets`` holds
+    the values read when the manifests were loaded (kept out of ``repr``, equality and
+    ``to_dict``, so a plan never shows or saves them). ``verb`` names the operation for
+    people ("create", "put_mapping", ...). ``accept`` lists Elasticsearch error types that
+    mean the request's effect is already there (a create retried after a lost answer).
+    ``record`` marks an operation on eisops' own record of inference endpoints instead of a
+    request: its body says what to record, and the records module carries it out.
+    """
+
+    verb: str
+    method: str = ""
+    path: str = ""
     body: Any = None
     params: tuple[tuple[str, Any], ...] = ()
-    #: Secret values to put into ``body`` at the given paths when the request is sent. They
-    #: are kept out of the body, ``repr`` and ``to_dict`` so a plan never shows or saves them.
+    secret_sources: tuple[tuple[tuple, str], ...] = ()
+    accept: tuple[str, ...] = ()
+    timeout: float | None = None
+    record: bool = False
     secrets: tuple[tuple[tuple, str], ...] = field(default=(), repr=False, compare=False)
 
     def body_with_secrets(self) -> Any:
@@ -80,11 +94,32 @@ class Operation:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"verb": self.verb}
-        if self.body is not None:
-            out["body"] = self.body
+        if self.method:
+            out["method"] = self.method
+        if self.path:
+            out["path"] = self.path
         if self.params:
             out["params"] = dict(self.params)
+        if self.body is not None:
+            out["body"] = self.body
+        if self.secret_sources:
+            out["secrets_from_environment"] = [{"path": list(p), "variable": v} for p, v in self.secret_sources]
+        if self.accept:
+            out["accept"] = list(self.accept)
+        if self.timeout is not None:
+            out["timeout"] = self.timeout
+        if self.record:
+            out["record"] = True
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Operation":
+        return cls(
+            verb=data["verb"], method=data.get("method", ""), path=data.get("path", ""), body=data.get("body"),
+            params=tuple((data.get("params") or {}).items()),
+            secret_sources=tuple((tuple(s["path"]), s["variable"]) for s in data.get("secrets_from_environment") or ()),
+            accept=tuple(data.get("accept") or ()), timeout=data.get("timeout"), record=bool(data.get("record")),
+        )
 
 
 @dataclass(frozen=True)
@@ -102,6 +137,10 @@ class ResourceChange:
     task_type: str | None = None
     #: paths in ``before``/``after`` whose values are secret fingerprints: never shown
     sensitive_paths: tuple[tuple, ...] = ()
+    #: requests that ask Elasticsearch, without writing, whether it would refuse the change
+    checks: tuple[Operation, ...] = ()
+    #: apply makes the changes of one level concurrently, level after level (dependency order)
+    level: int = 0
 
     @property
     def address(self) -> str:
@@ -126,6 +165,10 @@ class ResourceChange:
             out["notes"] = list(self.notes)
         if self.sensitive_paths:
             out["sensitive_paths"] = [list(p) for p in self.sensitive_paths]
+        if self.checks:
+            out["checks"] = [o.to_dict() for o in self.checks]
+        if self.action in WRITING_ACTIONS:
+            out["level"] = self.level
         return out
 
 

@@ -7,18 +7,22 @@ nothing to the cluster and prints nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from eisops.errors import Diagnostic, ManifestError
-from eisops.plan.model import Plan, ResourceChange
+from eisops.plan.model import WRITING_ACTIONS, Action, Plan, ResourceChange
 from eisops.plan.ordering import dependency_order
-from eisops.resources import KINDS
+from eisops.resources import BY_NAME, KINDS
 from eisops.resources.base import PlanContext
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
     from eisops.manifest.validate import LoadedManifest
+
+
+KIND_ORDER = {kind.kind: i for i, kind in enumerate(KINDS)}
 
 
 def read_live_state(ctx: PlanContext) -> None:
@@ -88,6 +92,58 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
     for kind in reversed(KINDS):
         for name in sorted((n for k, n in ctx.deleting if k == kind.kind), reverse=True):
             changes.append(kind.plan_delete(ctx.live[kind.kind][name], ctx))
-    plan = Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged)
-    ctx.writing = {(c.kind, c.name) for c in plan.writing_changes}
-    return plan
+    changes = _with_levels(changes, manifest)
+    ctx.writing = {(c.kind, c.name) for c in changes if c.action in WRITING_ACTIONS}
+    changes = [dataclasses.replace(c, checks=BY_NAME[c.kind].checks(c, ctx)) if c.action in WRITING_ACTIONS
+               and c.action is not Action.DELETE else c for c in changes]
+    return Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged)
+
+
+def _with_levels(changes: list[ResourceChange], manifest: "LoadedManifest") -> list[ResourceChange]:
+    """Each writing change's level: the kinds in dependency order (inference endpoints, pipelines,
+    component templates, index templates, indices), within a kind what references another object
+    of the kind after it (a pipeline calling a pipeline), deletions last in the reverse order.
+    Changes of one level do not depend on each other, so apply may make them at once."""
+    depth: dict[tuple[str, str], int] = {}
+
+    def depth_of(resource) -> int:
+        key = resource.key
+        if key not in depth:
+            depth[key] = 0  # a cycle was refused when ordering; this guards the recursion
+            refs = [manifest.get(ref.kind, ref.name) for ref in BY_NAME[resource.kind].references(resource)
+                    if ref.kind == resource.kind and ref.name != resource.name]
+            depth[key] = 1 + max((depth_of(r) for r in refs if r is not None), default=-1)
+        return depth[key]
+
+    keys = []
+    for change in changes:
+        if change.action not in WRITING_ACTIONS:
+            keys.append(None)
+        elif change.action is Action.DELETE:
+            keys.append((1, len(KINDS) - KIND_ORDER[change.kind], 0))
+        else:
+            resource = manifest.get(change.kind, change.name)
+            keys.append((0, KIND_ORDER[change.kind], depth_of(resource) if resource else 0))
+    numbers = {key: i for i, key in enumerate(sorted({k for k in keys if k is not None}))}
+    return [dataclasses.replace(c, level=numbers[k]) if k is not None else c for c, k in zip(changes, keys)]
+
+
+def verify_changes(ctx: PlanContext, cluster: "Cluster", changes: list[ResourceChange]) -> dict[str, tuple]:
+    """What still differs after apply wrote ``changes``: each kind's objects read back once (the
+    kinds concurrently), and compared as the plan compared them. Empty when all match."""
+    by_kind: dict[str, list[ResourceChange]] = {}
+    for change in changes:
+        by_kind.setdefault(change.kind, []).append(change)
+
+    def read(kind_name: str):
+        return BY_NAME[kind_name].read_back(cluster, sorted({c.name for c in by_kind[kind_name]}), ctx)
+
+    with ThreadPoolExecutor(max_workers=max(1, len(by_kind)), thread_name_prefix="eisops-verify") as pool:
+        found = dict(zip(by_kind, pool.map(read, list(by_kind))))
+    out = {}
+    for kind_name, items in by_kind.items():
+        for change in items:
+            remaining = BY_NAME[kind_name].remaining(change, found[kind_name].get(change.name), ctx)
+            if remaining:
+                out[change.address] = remaining
+    return out

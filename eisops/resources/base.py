@@ -122,10 +122,6 @@ class ResourceKind(ABC):
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         """Every live object of the kind that matters, in a fixed number of requests."""
 
-    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
-        """One object after it was written, to check that it now matches."""
-        return self.read_live(cluster, ctx).get(name)
-
     # ----------------------------------------------------------- planning
     @abstractmethod
     def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange: ...
@@ -147,14 +143,14 @@ class ResourceKind(ABC):
         )
 
     # ----------------------------------------------------------- applying
-    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
-        """Elasticsearch's objection to the change's body, asked without writing; None when it has none
-        or cannot be asked."""
-        return None
+    def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
+        """Requests that ask Elasticsearch, without writing, whether it would refuse the change's
+        bodies; apply sends them all before its first write. Empty when it cannot be asked."""
+        return ()
 
-    @abstractmethod
-    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
-        """Send the change's operations, in order."""
+    def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        """The objects ``names`` as they are after apply wrote them, in a fixed number of requests."""
+        return {n: o for n, o in self.read_live(cluster, ctx).items() if n in set(names)}
 
     def remaining(self, change: ResourceChange, live: LiveObject | None, ctx: PlanContext) -> tuple[FieldChange, ...]:
         """What still differs after ``change`` was applied; empty when the cluster now matches."""
@@ -199,7 +195,8 @@ class WholeBodyKind(ResourceKind):
         body = self.desired_body(resource)
         return ResourceChange(
             self.kind, resource.name, Action.CREATE, f"the {self.noun} does not exist",
-            before=None, after=self.normalize(body), operations=(Operation("put", body),),
+            before=None, after=self.normalize(body),
+            operations=(Operation("put", "PUT", self.object_path(resource.name), body),),
         )
 
     def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
@@ -211,7 +208,8 @@ class WholeBodyKind(ResourceKind):
             return None
         return ResourceChange(
             self.kind, resource.name, Action.UPDATE, f"the {self.noun} differs from the manifest",
-            before=before, after=after, changes=changes, operations=(Operation("put", body),),
+            before=before, after=after, changes=changes,
+            operations=(Operation("put", "PUT", self.object_path(resource.name), body),),
             notes=(self.update_note,) if self.update_note else (),
         )
 
@@ -230,14 +228,5 @@ class WholeBodyKind(ResourceKind):
         return ResourceChange(
             self.kind, live.name, Action.DELETE,
             f"eisops manages this {self.noun} and no manifest declares it any more",
-            before=self.normalize(live.body), operations=(Operation("delete"),),
+            before=self.normalize(live.body), operations=(Operation("delete", "DELETE", self.object_path(live.name)),),
         )
-
-    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
-        for op in change.operations:
-            if op.verb == "put":
-                cluster.request("PUT", self.object_path(change.name), body=op.body)
-            elif op.verb == "delete":
-                cluster.request("DELETE", self.object_path(change.name))
-            else:  # pragma: no cover - plans are built by this module
-                raise ValueError(f"unknown operation {op.verb} for {self.kind}")

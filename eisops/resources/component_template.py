@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path
-from eisops.plan.model import ResourceChange
+from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import template_block
 from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
                                    timestamp_problems)
@@ -68,17 +68,18 @@ class ComponentTemplateKind(WholeBodyKind):
                 users.add(template.name)
         return users
 
-    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+    def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
         body = next((op.body for op in change.operations if op.verb == "put"), None)
-        return template_block.simulate_block(cluster, ctx, (body or {}).get("template"), subject=change.name)
+        check = template_block.simulate_block(ctx, (body or {}).get("template"))
+        return (check,) if check else ()
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_component_template", missing_ok=True) or {}
         return _objects(body)
 
-    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
-        body = cluster.request("GET", self.object_path(name), missing_ok=True) or {}
-        return _objects(body).get(name)
+    def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        found = self.read_live(cluster, ctx)  # all of them: one request, where names would be one each
+        return {name: found[name] for name in names if name in found}
 
 
 def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:

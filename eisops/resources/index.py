@@ -139,9 +139,12 @@ class IndexKind(ResourceKind):
                 "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
         return _objects({name: body for name, body in found.items() if name in set(wanted)})
 
-    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
-        body = cluster.request("GET", path(name), params={"ignore_unavailable": True}, missing_ok=True) or {}
-        return _objects(body).get(name)
+    def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        found: dict[str, Any] = {}
+        for expression in name_expressions(sorted(names)):
+            found.update(cluster.request("GET", path(expression), params={
+                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
+        return _objects({name: body for name, body in found.items() if name in set(names)})
 
     # ------------------------------------------------------------------ comparison
     def desired_body(self, resource: "Resource") -> dict[str, Any]:
@@ -190,7 +193,7 @@ class IndexKind(ResourceKind):
                                   f"[{resource.name}] already exists as an alias of index [{alias_owner}]; "
                                   "an index cannot take its name", after=after)
         return ResourceChange(self.kind, resource.name, Action.CREATE, "the index does not exist",
-                              after=after, operations=(Operation("create", body),))
+                              after=after, operations=(Operation("create", "PUT", path(resource.name), body),))
 
     def _alias_holder(self, name: str, ctx: PlanContext) -> str | None:
         for live in ctx.live.get(self.kind, {}).values():
@@ -237,18 +240,20 @@ class IndexKind(ResourceKind):
         settings_changed = {c.path[1] for c in changes if c.path[:1] == ("settings",) and len(c.path) > 1}
         if settings_changed:
             # A setting that left the manifest is sent as null: Elasticsearch resets it (3.3).
-            ops.append(Operation("put_settings", {k: after["settings"].get(k) for k in sorted(settings_changed)}))
+            ops.append(Operation("put_settings", "PUT", path(resource.name, "_settings"),
+                                 {k: after["settings"].get(k) for k in sorted(settings_changed)}))
         if any(c.path[:1] == ("mappings",) for c in changes):
-            ops.append(Operation("put_mapping", body["mappings"]))
+            ops.append(Operation("put_mapping", "PUT", path(resource.name, "_mapping"), body["mappings"]))
         alias_names = {c.path[1] for c in changes if c.path[:1] == ("aliases",) and len(c.path) > 1}
         if alias_names:
             wanted = body.get("aliases") or {}
             actions = [{"add": {"index": resource.name, "alias": a, **wanted[a]}} if a in wanted
                        else {"remove": {"index": resource.name, "alias": a}} for a in sorted(alias_names)]
-            ops.append(Operation("update_aliases", {"actions": actions}))
+            ops.append(Operation("update_aliases", "POST", "/_aliases", {"actions": actions}))
         if not any(op.verb == "put_mapping" for op in ops) and \
                 _declared(body["mappings"]) != _declared(live.body.get("mappings") or {}):
-            ops.append(Operation("put_mapping", {"_meta": body["mappings"]["_meta"]}))  # the record of what is declared
+            # the record of what is declared
+            ops.append(Operation("put_mapping", "PUT", path(resource.name, "_mapping"), {"_meta": body["mappings"]["_meta"]}))
         return ResourceChange(self.kind, resource.name, Action.UPDATE,
                               "Elasticsearch applies these changes to the open index in place",
                               before, after, changes, tuple(ops), notes=notes)
@@ -258,31 +263,16 @@ class IndexKind(ResourceKind):
             self.kind, live.name, Action.DELETE,
             "eisops manages this index and no manifest declares it any more; deleting it deletes its documents",
             before={"mappings": live.body.get("mappings"), "aliases": live.body.get("aliases") or {}},
-            operations=(Operation("delete"),), requires="--allow-index-deletion")
+            operations=(Operation("delete", "DELETE", path(live.name)),), requires="--allow-index-deletion")
 
     # ------------------------------------------------------------------ applying
-    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+    def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
         """A new index's settings, mappings and aliases, checked as a template for its name."""
         body = next((op.body for op in change.operations if op.verb == "create"), None)
         if body is None:
-            return None
-        return template_block.simulate_block(cluster, ctx, body, [change.name], subject=change.name, data_stream=None)
-
-    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
-        index_path = path(change.name)
-        for op in change.operations:
-            if op.verb == "create":
-                cluster.request("PUT", index_path, body=op.body)
-            elif op.verb == "put_settings":
-                cluster.request("PUT", index_path + "/_settings", body=op.body)
-            elif op.verb == "put_mapping":
-                cluster.request("PUT", index_path + "/_mapping", body=op.body)
-            elif op.verb == "update_aliases":
-                cluster.request("POST", "/_aliases", body=op.body)
-            elif op.verb == "delete":
-                cluster.request("DELETE", index_path)
-            else:  # pragma: no cover - plans are built by this module
-                raise ValueError(f"unknown operation {op.verb} for {self.kind}")
+            return ()
+        check = template_block.simulate_block(ctx, body, [change.name], data_stream=None)
+        return (check,) if check else ()
 
 
 def unreported_settings(live: dict[str, str], desired: dict[str, Any]) -> dict[str, Any]:

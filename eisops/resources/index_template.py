@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path
 from eisops.errors import Diagnostic
-from eisops.plan.model import Action, ResourceChange
+from eisops.plan.model import Action, Operation, ResourceChange
 from eisops.resources import template_block
 from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
                                    timestamp_problems)
@@ -148,24 +148,25 @@ class IndexTemplateKind(WholeBodyKind):
             out["data_stream"] = {**DATA_STREAM_DEFAULTS, **out["data_stream"]}
         return out
 
-    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+    def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
         """The whole template, composition included, when its component templates are already
         as planned; otherwise its own block (the components are checked on their own)."""
         body = next((op.body for op in change.operations if op.verb == "put"), None)
         if body is None:
-            return None
+            return ()
         if any(("ComponentTemplate", name) in ctx.writing for name in body.get("composed_of") or []):
-            return template_block.simulate_block(cluster, ctx, body.get("template"), _patterns(body),
-                                                 subject=change.name, data_stream=body.get("data_stream"))
-        return template_block.simulate(cluster, body, name=change.name, subject=change.name)
+            check = template_block.simulate_block(ctx, body.get("template"), _patterns(body),
+                                                  data_stream=body.get("data_stream"))
+            return (check,) if check else ()
+        return (template_block.simulate_request(body, name=change.name),)
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_index_template", missing_ok=True) or {}
         return _objects(body)
 
-    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
-        body = cluster.request("GET", self.object_path(name), missing_ok=True) or {}
-        return _objects(body).get(name)
+    def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        found = self.read_live(cluster, ctx)  # all of them: one request, where names would be one each
+        return {name: found[name] for name in names if name in found}
 
     # The live templates eisops does not manage can still block a create or update.
     def _overlap_with_unmanaged(self, resource: "Resource", ctx: PlanContext) -> str | None:

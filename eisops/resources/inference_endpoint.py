@@ -233,13 +233,17 @@ class InferenceEndpointKind(ResourceKind):
             out[name] = LiveObject(name, endpoint, managed, extra={"record": record})
         return out
 
-    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
-        body = cluster.request("GET", path("_inference", name), missing_ok=True) or {}
+    def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        """The endpoints and eisops' record of them as apply left them (two requests)."""
+        body = cluster.request("GET", "/_inference/_all") or {}
+        state = records.read(cluster)
+        ctx.state[self.kind] = state
+        out = {}
         for endpoint in body.get("endpoints") or []:
-            if endpoint.get("inference_id") == name:
-                record = ctx.state.get(self.kind, {}).get(name)
-                return LiveObject(name, endpoint, record is not None, extra={"record": record})
-        return None
+            name = endpoint.get("inference_id")
+            if name in names:
+                out[name] = LiveObject(name, endpoint, state.get(name) is not None, extra={"record": state.get(name)})
+        return out
 
     # ------------------------------------------------------------------ comparison
     def _desired(self, resource: "Resource", ctx: PlanContext, record: dict | None) -> tuple[dict, dict, list]:
@@ -337,7 +341,7 @@ class InferenceEndpointKind(ResourceKind):
         return ResourceChange(
             self.kind, resource.name, Action.CREATE, "the inference endpoint does not exist",
             after=after, task_type=resource.task_type,
-            operations=(Operation("put", request, (("task_type", resource.task_type),), tuple(secrets)),),
+            operations=_create_operations(resource, request, secrets, after),
         )
 
     @_secrets_marked
@@ -355,10 +359,8 @@ class InferenceEndpointKind(ResourceKind):
         service = resource.spec.get("service")
         replace_reasons = self._replace_reasons(changes, ctx, service)
         if replace_reasons:
-            ops = (
-                Operation("delete", None, (("task_type", live.body.get("task_type")), ("force", True))),
-                Operation("put", request, (("task_type", resource.task_type),), tuple(secrets)),
-            )
+            ops = (_delete_operation(resource.name, live.body.get("task_type"), force=True),
+                   *_create_operations(resource, request, secrets, after))
             notes = self._usage_notes(resource.name, ctx)
             return ResourceChange(
                 self.kind, resource.name, Action.REPLACE,
@@ -385,7 +387,9 @@ class InferenceEndpointKind(ResourceKind):
         return ResourceChange(
             self.kind, resource.name, Action.UPDATE, "Elasticsearch updates these settings in place (_update)",
             before, after, changes,
-            (Operation("update", update_body, (("task_type", resource.task_type),), tuple(update_secrets)),),
+            (Operation("update", "PUT", path("_inference", resource.task_type, resource.name, "_update"), update_body,
+                       secret_sources=_sources(resource, update_secrets), secrets=tuple(update_secrets)),
+             _record_operation(resource, after, update_secrets)),
             task_type=resource.task_type,
         )
 
@@ -449,48 +453,11 @@ class InferenceEndpointKind(ResourceKind):
             self.kind, live.name, Action.DELETE,
             "eisops manages this inference endpoint and no manifest declares it any more",
             before=before, task_type=live.body.get("task_type"),
-            operations=(Operation("delete", None, (("task_type", live.body.get("task_type")),)),),
+            operations=(_delete_operation(live.name, live.body.get("task_type")),
+                        Operation("forget", body={"endpoint": live.name}, record=True)),
         )
 
     # ------------------------------------------------------------------ applying
-    def execute(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> None:
-        """Send the operations, keeping eisops' record in step so ownership is never lost.
-
-        The record of a new endpoint is written before it is created: if the create fails, a
-        record of a missing endpoint only makes the next plan create it again, while an endpoint
-        without a record would look unmanaged. An update's record is written after it, so a
-        failed update still plans as a change.
-        """
-        state = ctx.state.setdefault(self.kind, {})
-        # A replacement keeps the record's salt, under which the plan fingerprinted the secrets.
-        prior = state.get(change.name)
-        for op in change.operations:
-            params = dict(op.params)
-            task = params.pop("task_type", None) or change.task_type
-            if op.verb == "put":
-                state[change.name] = _record_for(change.after, op, state.get(change.name) or prior)
-                records.write(cluster, state)
-                try:
-                    # Elasticsearch calls the provider, or deploys a model, when creating
-                    # (reference 1.3): give it time, on both ends.
-                    cluster.request("PUT", path("_inference", task, change.name), body=op.body_with_secrets(),
-                                    params={"timeout": f"{CREATE_TIMEOUT}s"}, request_timeout=CREATE_TIMEOUT + 30)
-                except ClusterRequestError as exc:
-                    # The client retries a request that timed out; if the first attempt did
-                    # create the endpoint, the retry finds it (reference 7.5). The read-back that
-                    # follows checks that it is the endpoint of the manifest.
-                    if exc.error_type != "resource_already_exists_exception":
-                        raise
-            elif op.verb == "update":
-                cluster.request("PUT", path("_inference", task, change.name, "_update"), body=op.body_with_secrets())
-                state[change.name] = _record_for(change.after, op, state.get(change.name))
-                records.write(cluster, state)
-            elif op.verb == "delete":
-                cluster.request("DELETE", path("_inference", task, change.name), params=params)
-                state.pop(change.name, None)
-                records.write(cluster, state)
-            else:  # pragma: no cover - plans are built by this module
-                raise ValueError(f"unknown operation {op.verb} for {self.kind}")
 
 
 #: The suffix Elasticsearch adds to the model_id of its own models when it picks the build for
@@ -611,24 +578,46 @@ def _unresolved(value: Any) -> bool:
     return isinstance(value, str) and ENV_REFERENCE.match(value) is not None
 
 
-def _record_for(after: dict[str, Any], op: Operation, previous: dict[str, Any] | None) -> dict[str, Any]:
-    """What eisops records of an endpoint just written with ``op`` to match ``after``: no secret
-    values. The salt is the record's own, or drawn now, when the endpoint is first written; a
-    secret the operation sends gets a new fingerprint, the others keep theirs."""
-    previous = previous or {}
-    salt = previous.get("salt") or records.new_salt()
+def _sources(resource: "Resource", secrets: list) -> tuple[tuple[tuple, str], ...]:
+    """Which environment variable each secret of ``secrets`` comes from (a literal has none)."""
+    variables = dict(env_references(resource.spec))
+    return tuple((where, variables[where]) for where, _ in secrets if where in variables)
+
+
+def _create_operations(resource: "Resource", request: dict[str, Any], secrets: list,
+                       after: dict[str, Any]) -> tuple[Operation, ...]:
+    """The record first, then the create: a record of a missing endpoint only makes the next plan
+    create it again, while an endpoint without a record would look unmanaged. Elasticsearch calls
+    the provider, or deploys a model, when creating (reference 1.3): the create has time on both
+    ends, and one that meets "already exists" (its first attempt went through, reference 7.5) is
+    taken as done; the read-back after it checks the endpoint is the manifest's."""
+    return (
+        _record_operation(resource, after, secrets),
+        Operation("create", "PUT", path("_inference", resource.task_type, resource.name), request,
+                  (("timeout", f"{CREATE_TIMEOUT}s"),), _sources(resource, secrets),
+                  accept=("resource_already_exists_exception",), timeout=CREATE_TIMEOUT + 30,
+                  secrets=tuple(secrets)),
+    )
+
+
+def _delete_operation(name: str, task_type: Any, force: bool = False) -> Operation:
+    return Operation("delete", "DELETE", path("_inference", str(task_type), name),
+                     params=(("force", True),) if force else ())
+
+
+def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list) -> Operation:
+    """What eisops records of the endpoint once ``after`` is applied: the non-secret settings it
+    applied and which secrets it holds. The fingerprints of the secrets the operation carries are
+    made when it is carried out (records.apply_operation); planning computes none."""
     settings = after.get("service_settings") or {}
-    fingerprints = {k: v for k, v in (previous.get("secrets") or {}).items() if k in settings}
-    for where, value in op.secrets:
-        if where[:1] == ("service_settings",) and len(where) == 2:
-            fingerprints[where[1]] = records.fingerprint(value, salt)
-    return {
+    record = {
         "task_type": after.get("task_type"),
         "service": after.get("service"),
-        "salt": salt,
         "applied": {
             "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS},
             "task_settings": after.get("task_settings") or {},
         },
-        "secrets": fingerprints,
     }
+    return Operation("record", body={"endpoint": resource.name, "record": record,
+                                     "secret_keys": sorted(k for k in settings if k in SECRET_KEYS)},
+                     secret_sources=_sources(resource, secrets), record=True, secrets=tuple(secrets))

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 from eisops.cluster.connection import path
-from eisops.errors import ClusterRequestError
-from eisops.plan.model import ResourceChange
+from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import index_settings, template_block
 from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
                                    timestamp_problems)
@@ -95,25 +94,15 @@ class IngestPipelineKind(WholeBodyKind):
                                               "inference processor model_id", optional=True))
         return refs
 
-    def preflight(self, cluster: "Cluster", change: ResourceChange, ctx: PlanContext) -> str | None:
+    def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
         """The simulate API parses the pipeline as PUT would, and writes nothing (reference 5).
-
         Errors while running the processors over the empty sample document come back per
-        document and are not objections: only a pipeline Elasticsearch cannot parse is.
-        """
+        document and are not objections: only a pipeline Elasticsearch cannot parse is."""
         body = next((op.body for op in change.operations if op.verb == "put"), None)
         if body is None:
-            return None
-        try:
-            cluster.request("POST", "/_ingest/pipeline/_simulate",
-                            body={"pipeline": body, "docs": [{"_source": {}}]})
-        except ClusterRequestError as exc:
-            if exc.status == 400:
-                # The simulate API names the pipeline it parses "_simulate_pipeline"
-                # (SimulatePipelineRequest.SIMULATED_PIPELINE_ID): say the pipeline's own name.
-                return (exc.reason or "").replace("[_simulate_pipeline]", f"[{change.name}]")
-            raise
-        return None
+            return ()
+        return (Operation("check", "POST", "/_ingest/pipeline/_simulate",
+                          {"pipeline": body, "docs": [{"_source": {}}]}),)
 
     def normalize(self, body: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in body.items() if k not in TIMESTAMP_KEYS}
@@ -153,10 +142,10 @@ class IngestPipelineKind(WholeBodyKind):
             if isinstance(pipeline, dict)
         }
 
-    def read_one(self, cluster: "Cluster", name: str, ctx: PlanContext) -> LiveObject | None:
-        body = cluster.request("GET", self.object_path(name), missing_ok=True) or {}
-        pipeline = body.get(name)
-        return LiveObject(name, pipeline, has_marker(pipeline.get("_meta"))) if isinstance(pipeline, dict) else None
+    def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        body = cluster.request("GET", "/_ingest/pipeline", missing_ok=True) or {}
+        return {name: LiveObject(name, body[name], managed=has_marker(body[name].get("_meta")))
+                for name in names if isinstance(body.get(name), dict)}
 
 
 def _check_processor_list(value: Any, where: tuple) -> list[tuple[tuple, str]]:

@@ -8,10 +8,10 @@ it sends no requests.
 
 from __future__ import annotations
 
-import re
 from typing import Any
+from urllib.parse import quote
 
-from eisops.errors import ClusterRequestError
+from eisops.plan.model import Operation
 from eisops.resources import aliases as alias_rules
 from eisops.resources import index_settings, mappings
 from eisops.resources.base import PlanContext, Reference
@@ -197,34 +197,21 @@ def preflight_priority(ctx: PlanContext) -> int:
     return max([p for p in priorities if isinstance(p, int) and not isinstance(p, bool)] + [0]) + 1
 
 
-def simulate(cluster: Any, body: dict[str, Any], name: str | None = None, subject: str | None = None) -> str | None:
-    """Elasticsearch's objection to an index template body, asked with the simulate API, which
-    validates settings, mappings, aliases and composition as PUT does and stores nothing
-    (reference 4.4). None when it has none. The throw-away name Elasticsearch gives a simulated
-    body (``simulate_template_<random>``) is replaced by ``subject``, the object's own name."""
-    url = "/_index_template/_simulate" + (f"/{name}" if name else "")
-    try:
-        cluster.request("POST", url, body=body)
-    except ClusterRequestError as exc:
-        if exc.status == 400 and "no handler found" not in (exc.reason or ""):
-            return _SIMULATED_NAME.sub(subject, exc.reason) if subject and exc.reason else exc.reason
-        if exc.status in (400, 404, 405):
-            return None  # a server without the simulate API: Elasticsearch checks the PUT itself
-        raise
-    return None
-
-
-#: The name Elasticsearch gives a template body it simulates (TransportSimulateTemplateAction).
-_SIMULATED_NAME = re.compile(r"simulate_template_[A-Za-z0-9_\-]+")
+def simulate_request(body: dict[str, Any], name: str | None = None) -> Operation:
+    """The request that asks Elasticsearch whether it would take an index template body: the
+    simulate API validates settings, mappings, aliases and composition as PUT does and stores
+    nothing (reference 4.4)."""
+    url = "/_index_template/_simulate" + (f"/{quote(name, safe='@*,_-.')}" if name else "")
+    return Operation("check", "POST", url, body)
 
 
 #: simulate_block's default: a data stream template when the block needs one.
 AUTO = object()
 
 
-def simulate_block(cluster: Any, ctx: PlanContext, block: Any, patterns: list[str] | None = None,
-                   subject: str | None = None, data_stream: Any = AUTO) -> str | None:
-    """The objection to a template block (settings, mappings, aliases) on its own.
+def simulate_block(ctx: PlanContext, block: Any, patterns: list[str] | None = None,
+                   data_stream: Any = AUTO) -> Operation | None:
+    """The check of a template block (settings, mappings, aliases) on its own.
 
     A block with ``lifecycle`` or ``data_stream_options`` is simulated in a data stream template,
     the only place Elasticsearch takes them (see needs_data_stream); custom routing is allowed there
@@ -244,4 +231,4 @@ def simulate_block(cluster: Any, ctx: PlanContext, block: Any, patterns: list[st
             data_stream = {"allow_custom_routing": True} if routing.get("required") in (True, "true") else {}
     if data_stream is not None:
         body["data_stream"] = data_stream
-    return simulate(cluster, body, subject=subject)
+    return simulate_request(body)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from eisops.cluster.connection import ConnectionSettings, connect
 from eisops.manifest.validate import load_manifests
-from eisops.plan.planner import build_plan
 from eisops.apply.applier import apply_plan
+from eisops.plan.planner import build_plan, verify_changes
 from tests.ecs_corpus import corpus_available, write_ecs_manifests
 from tests.fake_es import FakeElasticsearch
 from tests.helpers import write_manifests
@@ -47,7 +47,8 @@ def measure(directory: Path, label: str) -> None:
         manifest = load_manifests([str(directory)])
         cluster = connect(ConnectionSettings(url=fake.url))
         plan, ctx = build_plan(manifest, cluster)
-        apply_plan(plan, ctx, allowed={"--allow-replace", "--allow-index-deletion"})
+        apply_plan(plan, cluster, lambda c, changes: verify_changes(ctx, c, changes),
+                   allowed={"--allow-replace", "--allow-index-deletion"})
         fake.reset_requests()
         tracemalloc.start()
         started = time.perf_counter()

@@ -349,7 +349,10 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
     from eisops.cluster.connection import ConnectionSettings, connect
     from eisops.errors import ApplyFailed
     from eisops.manifest.validate import load_manifests
-    from eisops.plan.planner import build_plan
+    from eisops.plan.planner import build_plan, verify_changes
+
+    def apply_plan_(plan, ctx):
+        return apply_plan(plan, ctx.cluster, lambda cluster, changes: verify_changes(ctx, cluster, changes))
 
     manifests = write_manifests(tmp_path / "m", {"e.yaml": """
         kind: InferenceEndpoint
@@ -361,7 +364,7 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
     plan, ctx = build_plan(load_manifests([str(manifests)]), connect(ConnectionSettings(url=fake_es.url)))
     es.inference.put(inference_id="twice", task_type="text_embedding",
                      inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v5-text-nano"}})
-    result = apply_plan(plan, ctx)
+    result = apply_plan_(plan, ctx)
     assert [c.address for c in result.done] == ["InferenceEndpoint/twice"]
 
     es.inference.delete(inference_id="twice")
@@ -370,7 +373,7 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
                      inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v3"}})
     with pytest.raises(ApplyFailed, match='service_settings.model_id: Elasticsearch has "jina-embeddings-v3", '
                                           'the manifest says "jina-embeddings-v5-text-nano"'):
-        apply_plan(plan, ctx)
+        apply_plan_(plan, ctx)
 
 
 def test_a_difference_eisops_cannot_explain_is_shown_with_both_values_and_planned_again(

@@ -49,9 +49,9 @@ def applied_record(spec_yaml, tmp_path, task_type="text_embedding", secrets=None
     manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
     ctx = PlanContext(manifest, StubCluster(), "9.2.0")
     change = KIND.plan_create(manifest.resources[0], ctx)
-    op = change.operations[0]
-    from eisops.resources.inference_endpoint import _record_for
-    return _record_for(change.after, op, None)
+    record_op = next(op for op in change.operations if op.record)
+    fingerprints = {where[1]: records.fingerprint(value, salt) for where, value in record_op.secrets}
+    return {**record_op.body["record"], "salt": salt, "secrets": fingerprints}
 
 
 EIS_SMALL = """
@@ -287,5 +287,7 @@ def test_allocations_of_the_endpoints_own_deployment_are_updated_in_place(tmp_pa
     change = plan_against(tmp_path, E5_FIXED, live, applied_record(E5_FIXED, tmp_path))
     assert change.action is action, change.reason
     if update_settings is not None:
-        (op,) = change.operations
-        assert op.verb == "update" and op.body == {"service_settings": update_settings}
+        op, record = change.operations
+        assert (op.verb, op.method, op.path) == ("update", "PUT", "/_inference/text_embedding/ep/_update")
+        assert op.body == {"service_settings": update_settings}
+        assert record.record and record.body["record"]["applied"]["service_settings"]["num_allocations"] == 2
