@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
 import sys
 
 import click
@@ -11,8 +13,11 @@ from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK, ApplyRefused
 from eisops.manifest.validate import load_manifests
-from eisops.plan.model import Action, ResourceChange
-from eisops.plan.planner import build_plan, verify_changes
+from eisops import __version__
+from eisops.plan import saved
+from eisops.plan.model import Action, Operation, Plan, ResourceChange
+from eisops.plan.planner import DeclaredNames, build_plan, read_live_state, stale_objects, verify_changes
+from eisops.resources.base import PlanContext
 from eisops.render.text import render_text
 
 PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced", Action.DELETE: "deleted"}
@@ -47,7 +52,12 @@ class ProgressPrinter:
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
           allow_replace: bool, allow_index_deletion: bool, parallelism: int) -> int:
-    """Make the cluster match the manifests under PATHS (default: manifests)."""
+    """Make the cluster match the manifests under PATHS (default: manifests), or apply the plan
+    saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
+    allowed = {flag for flag, given in (("--allow-replace", allow_replace),
+                                        ("--allow-index-deletion", allow_index_deletion)) if given}
+    if len(paths) == 1 and saved.is_saved_plan(paths[0]):
+        return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism)
     manifest = load_manifests(manifest_paths(paths))
     cluster = app.connect(url, ca_cert)
     try:
@@ -57,8 +67,6 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
             click.echo("Apply complete: nothing to do.")
             return EXIT_OK
         click.echo(render_text(plan))
-        allowed = {flag for flag, given in (("--allow-replace", allow_replace),
-                                            ("--allow-index-deletion", allow_index_deletion)) if given}
         reasons = refusals(plan, allowed)
         if reasons:
             raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
@@ -73,6 +81,60 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
                             parallelism)
     finally:
         cluster.close()
+    _report(result)
+    return EXIT_OK
+
+
+def _report(result) -> None:
     counts = ", ".join(f"{result.count(a)} {PAST[a]}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))
     click.echo(f"Apply complete: {counts}.")
+
+
+def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None, allowed: set[str],
+                 parallelism: int) -> int:
+    """A saved plan was reviewed when it was made: it is applied without asking, once the cluster
+    is shown to still hold what the plan was made from."""
+    plan, source = saved.read(plan_file)
+    if source.eisops_version != __version__:
+        raise ApplyRefused(f"{plan_file} was made by eisops {source.eisops_version}; this is eisops {__version__}. "
+                           "Nothing was applied.", "Plan again with this version.")
+    cluster = app.connect(url or source.url, ca_cert)
+    try:
+        uuid = cluster.cluster_uuid()
+        if source.cluster_uuid and uuid != source.cluster_uuid:
+            raise ApplyRefused(f"{plan_file} was made against another cluster ({source.url}, uuid "
+                               f"{source.cluster_uuid}); {saved.url_without_credentials(cluster.url)} is cluster "
+                               f"{uuid}. Nothing was applied.")
+        environment = dict(os.environ)
+        missing = sorted({var for change in plan.changes for op in change.operations
+                          for _, var in op.secret_sources if var not in environment})
+        if missing:
+            raise ApplyRefused(f"the plan takes secrets from environment variables that are not set: "
+                               f"{', '.join(missing)}. Nothing was applied.")
+        ctx = PlanContext(DeclaredNames(dict(plan.declared), environment), cluster, cluster.version)
+        read_live_state(ctx)
+        stale = stale_objects(plan, ctx, environment)
+        if stale:
+            raise ApplyRefused("the saved plan is stale: the cluster no longer holds what it was made from; "
+                               "nothing was applied:\n  " + "\n  ".join(stale), "Plan again.")
+        click.echo(render_text(plan), nl=not plan.has_changes)
+        if not plan.has_changes:
+            click.echo("Apply complete: nothing to do.")
+            return EXIT_OK
+        plan = with_secrets(plan, environment)
+        result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
+                            parallelism)
+    finally:
+        cluster.close()
+    _report(result)
     return EXIT_OK
+
+
+def with_secrets(plan: Plan, environment: dict[str, str]) -> Plan:
+    """The plan with each operation's secret values read from the environment variables it names."""
+    def filled(op: Operation) -> Operation:
+        if not op.secret_sources:
+            return op
+        return dataclasses.replace(op, secrets=tuple((where, environment[var]) for where, var in op.secret_sources))
+    return dataclasses.replace(plan, changes=tuple(
+        dataclasses.replace(c, operations=tuple(filled(op) for op in c.operations)) for c in plan.changes))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
+from eisops import __version__
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from eisops.manifest.validate import load_manifests
 from eisops.plan.model import Action
+from eisops.plan import saved
 from eisops.plan.planner import build_plan
 from eisops.render.json import render_json
 from eisops.render.text import render_text
@@ -22,14 +24,22 @@ from eisops.render.text import render_text
                    "holds a blocked change or a conflict (it cannot be applied).")
 @click.option("--output", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How to print the plan.")
+@click.option("--out", "out", metavar="FILE", default=None,
+              help="Also save the plan to FILE, for `eisops apply FILE` to apply exactly as it is.")
 @click.pass_obj
 def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, offline: bool,
-         detailed_exitcode: bool, output: str) -> int:
+         detailed_exitcode: bool, output: str, out: str | None) -> int:
     """Compare the manifests under PATHS (default: manifests) with the cluster and show the changes."""
+    if out and offline:
+        raise click.UsageError("an offline plan cannot be saved for apply: it was made without the cluster")
     manifest = load_manifests(manifest_paths(paths), require_environment=not offline)
     cluster = None if offline else app.connect(url, ca_cert)
     try:
         result, _ = build_plan(manifest, cluster)
+        if out and cluster is not None:
+            saved.write(out, result, saved.PlanSource(__version__, cluster.version,
+                                                      saved.url_without_credentials(cluster.url),
+                                                      cluster.cluster_uuid()))
     finally:
         if cluster is not None:
             cluster.close()

@@ -120,6 +120,17 @@ class Cluster:
             raise _transport_failure(exc, self.url) from None
         return response.body
 
+    def cluster_uuid(self) -> str | None:
+        """The cluster's uuid, which tells one cluster from another behind the same URL
+        (``GET /`` is not in every distribution; the cluster state's metadata is)."""
+        try:
+            body = self.request("GET", "/_cluster/state/metadata", params={"filter_path": "metadata.cluster_uuid"})
+        except ClusterRequestError as exc:
+            if exc.status == 403:
+                return None
+            raise
+        return ((body or {}).get("metadata") or {}).get("cluster_uuid")
+
     def close(self) -> None:
         self.client.close()
 

@@ -55,6 +55,11 @@ class FieldChange:
             out["blocked_reason"] = self.blocked_reason
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "FieldChange":
+        return cls(tuple(data["path"]), data.get("before"), data.get("after"), bool(data.get("added")),
+                   bool(data.get("removed")), bool(data.get("sensitive")), data.get("blocked_reason"))
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -171,6 +176,17 @@ class ResourceChange:
             out["level"] = self.level
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ResourceChange":
+        return cls(
+            data["kind"], data["name"], Action(data["action"]), data["reason"], data.get("before"), data.get("after"),
+            tuple(FieldChange.from_dict(c) for c in data.get("changes") or ()),
+            tuple(Operation.from_dict(o) for o in data.get("operations") or ()),
+            data.get("requires"), tuple(data.get("notes") or ()), data.get("task_type"),
+            tuple(tuple(p) for p in data.get("sensitive_paths") or ()),
+            tuple(Operation.from_dict(o) for o in data.get("checks") or ()), int(data.get("level") or 0),
+        )
+
 
 def _masked(body: Any, paths: tuple[tuple, ...]) -> Any:
     """``body`` with the values at ``paths`` (secret fingerprints) replaced by a placeholder."""
@@ -187,12 +203,46 @@ def _masked(body: Any, paths: tuple[tuple, ...]) -> Any:
 
 
 @dataclass(frozen=True)
+class Observation:
+    """What the plan saw of one object it covers, changed or checked as unchanged, so that a saved
+    plan can tell whether the cluster still holds it: the object's comparable desired body
+    (secrets masked), and a digest of the live body as the plan compared it (None: absent).
+    ``secrets`` lists the environment variables of its secrets, each with whether the plan found
+    it differing from what eisops recorded."""
+
+    kind: str
+    name: str
+    desired: Any = None
+    digest: str | None = None
+    secrets: tuple[tuple[tuple, str, bool], ...] = ()
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "name": self.name, "desired": self.desired, "digest": self.digest}
+        if self.secrets:
+            out["secrets"] = [{"path": list(p), "variable": v, "changed": c} for p, v, c in self.secrets]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Observation":
+        return cls(data["kind"], data["name"], data.get("desired"), data.get("digest"),
+                   tuple((tuple(s["path"]), s["variable"], bool(s["changed"])) for s in data.get("secrets") or ()))
+
+
+@dataclass(frozen=True)
 class Plan:
     changes: tuple[ResourceChange, ...] = ()
     notes: tuple[str, ...] = ()  # plan-wide remarks (e.g. objects left alone)
     offline: bool = False
     server_version: str | None = None
     unchanged: int = 0  # managed objects that already match
+    #: what the plan saw of every object it covers, for a saved plan's staleness check
+    observed: tuple[Observation, ...] = ()
+    #: the names the manifests declare, per kind: what a saved plan's check reads again
+    declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)

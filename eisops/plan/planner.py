@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from eisops.errors import Diagnostic, ManifestError
-from eisops.plan.model import WRITING_ACTIONS, Action, Plan, ResourceChange
+from eisops.plan.model import WRITING_ACTIONS, Action, Observation, Plan, ResourceChange
 from eisops.plan.ordering import dependency_order
 from eisops.resources import BY_NAME, KINDS
-from eisops.resources.base import PlanContext
+from eisops.resources.base import PlanContext, body_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -74,11 +75,14 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
                 ctx.deleting.add((kind.kind, name))
 
     changes: list[ResourceChange] = []
+    observed: list[Observation] = []
     unchanged = 0
     for kind in KINDS:
         live_objects = ctx.live.get(kind.kind, {})
         for resource in dependency_order(manifest.of_kind(kind.kind)):
             live = live_objects.get(resource.name)
+            if not ctx.offline:
+                observed.append(kind.observe(resource, live, ctx))
             if live is None:
                 changes.append(kind.plan_create(resource, ctx))
             elif not live.managed:
@@ -92,11 +96,14 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
     for kind in reversed(KINDS):
         for name in sorted((n for k, n in ctx.deleting if k == kind.kind), reverse=True):
             changes.append(kind.plan_delete(ctx.live[kind.kind][name], ctx))
+            observed.append(kind.observe_deleted(ctx.live[kind.kind][name], ctx))
     changes = _with_levels(changes, manifest)
     ctx.writing = {(c.kind, c.name) for c in changes if c.action in WRITING_ACTIONS}
     changes = [dataclasses.replace(c, checks=BY_NAME[c.kind].checks(c, ctx)) if c.action in WRITING_ACTIONS
                and c.action is not Action.DELETE else c for c in changes]
-    return Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged)
+    declared = tuple((kind.kind, tuple(sorted(r.name for r in manifest.of_kind(kind.kind)))) for kind in KINDS)
+    return Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged,
+                observed=tuple(observed), declared=declared)
 
 
 def _with_levels(changes: list[ResourceChange], manifest: "LoadedManifest") -> list[ResourceChange]:
@@ -147,3 +154,49 @@ def verify_changes(ctx: PlanContext, cluster: "Cluster", changes: list[ResourceC
             if remaining:
                 out[change.address] = remaining
     return out
+
+
+@dataclass
+class DeclaredNames:
+    """What the read phase needs of the manifests when a saved plan is checked: the names they
+    declared, per kind (a saved plan carries no manifests)."""
+
+    declared: dict[str, tuple[str, ...]]
+    environment: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def of_kind(self, kind: str) -> list[Any]:
+        return [_Named(name) for name in self.declared.get(kind, ())]
+
+    def get(self, kind: str, name: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str
+
+
+def stale_objects(plan: Plan, ctx: PlanContext, environment: dict[str, str]) -> list[str]:
+    """The objects a saved plan covers that the cluster, as read into ``ctx``, no longer holds as
+    the plan saw them, and the secrets whose value in ``environment`` differs from the planned one;
+    empty when the plan can be applied as it was reviewed."""
+    stale = []
+    for seen in plan.observed:
+        kind = BY_NAME[seen.kind]
+        live = ctx.live.get(seen.kind, {}).get(seen.name)
+        if live is None:
+            now = None
+        elif seen.desired is None:
+            now = body_digest(kind.plan_delete(live, ctx).before)
+        else:
+            now = body_digest(kind.comparable_live(live.body, seen.desired, ctx))
+        if now != seen.digest:
+            what = "now exists" if seen.digest is None else "no longer exists" if now is None else "has changed"
+            stale.append(f"{seen.address} {what}")
+            continue
+        for where, variable, changed in seen.secrets:
+            value = environment.get(variable)
+            if value is not None and (not kind.secret_recorded(seen.name, where, value, ctx)) != changed:
+                stale.append(f"{seen.address}: the value of {variable} ({'.'.join(map(str, where))}) is not the "
+                             "one the plan was made with")
+    return stale

@@ -10,12 +10,14 @@ know nothing about Elasticsearch; the kind modules know nothing about rendering.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from eisops.plan.diff import diff_bodies
-from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
+from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -30,6 +32,12 @@ MANAGED_BY_VALUE = "eisops"
 #: What Elasticsearch 9.2+ adds to every template and pipeline on GET, and refuses in a PUT
 #: (reference 4.2 and 5): never compared, never sent.
 TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
+
+
+def body_digest(body: Any) -> str:
+    """A short digest of a body (canonical JSON): equal bodies, equal digests."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def timestamp_problems(spec: dict[str, Any]) -> list[tuple[tuple, str]]:
@@ -165,6 +173,24 @@ class ResourceKind(ABC):
         """The live body reduced and normalized for comparison with ``desired`` (normalized)."""
         return live_body
 
+    def desired(self, resource: "Resource", ctx: PlanContext) -> Any:
+        """The manifest's body in the form the plan compares (its ``after``)."""
+        raise NotImplementedError
+
+    def observe(self, resource: "Resource", live: LiveObject | None, ctx: PlanContext) -> Observation:
+        """What the plan saw of ``resource``: for a saved plan to tell whether the cluster changed."""
+        desired = self.desired(resource, ctx)
+        digest = None if live is None else body_digest(self.comparable_live(live.body, desired, ctx))
+        return Observation(self.kind, resource.name, desired, digest)
+
+    def observe_deleted(self, live: LiveObject, ctx: PlanContext) -> Observation:
+        """What the plan saw of a managed object that no manifest declares (None as the desired body)."""
+        return Observation(self.kind, live.name, None, body_digest(self.plan_delete(live, ctx).before))
+
+    def secret_recorded(self, name: str, path: tuple, value: str, ctx: PlanContext) -> bool:
+        """Whether eisops' record says ``value`` is the secret at ``path`` of object ``name``."""
+        return False
+
 
 class WholeBodyKind(ResourceKind):
     """A kind whose objects are written whole with one PUT (pipelines, templates).
@@ -190,6 +216,9 @@ class WholeBodyKind(ResourceKind):
 
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
         return self.normalize(live_body)
+
+    def desired(self, resource: "Resource", ctx: PlanContext) -> Any:
+        return self.normalize(self.desired_body(resource))
 
     def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
         body = self.desired_body(resource)

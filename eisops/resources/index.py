@@ -183,6 +183,9 @@ class IndexKind(ResourceKind):
         out["aliases"] = {k: live_aliases[k] for k in sorted(wanted) if k in live_aliases}
         return out
 
+    def desired(self, resource: "Resource", ctx: PlanContext) -> Any:
+        return self._comparable_desired(self.desired_body(resource), ctx)
+
     # ------------------------------------------------------------------ planning
     def plan_create(self, resource: "Resource", ctx: PlanContext) -> ResourceChange:
         alias_owner = self._alias_holder(resource.name, ctx)

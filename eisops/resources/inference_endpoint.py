@@ -27,8 +27,8 @@ from eisops.cluster import records
 from eisops.cluster.connection import path, version_tuple
 from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
-from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
-from eisops.resources.base import LiveObject, PlanContext, ResourceKind
+from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
+from eisops.resources.base import LiveObject, PlanContext, ResourceKind, body_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -329,6 +329,32 @@ class InferenceEndpointKind(ResourceKind):
                 if value == SENSITIVE and key in settings:
                     settings[key] = SENSITIVE
         return out
+
+    def desired(self, resource: "Resource", ctx: PlanContext) -> Any:
+        record = (ctx.state.get(self.kind) or {}).get(resource.name)
+        return self._desired(resource, ctx, record)[0]
+
+    def observe(self, resource: "Resource", live: LiveObject | None, ctx: PlanContext) -> Observation:
+        """With secrets masked (an observation is saved with the plan), and for each secret from
+        the environment whether it differs from what eisops recorded."""
+        desired = self.desired(resource, ctx)
+        settings = desired.get("service_settings") or {}
+        for key in settings:
+            if key in SECRET_KEYS:
+                settings[key] = SENSITIVE
+        digest = None if live is None else body_digest(self.comparable_live(live.body, desired, ctx))
+        environment = getattr(ctx.manifest, "environment", None) or {}
+        secrets = tuple(
+            (where, variable, not (variable in environment
+                                   and self.secret_recorded(resource.name, where, environment[variable], ctx)))
+            for where, variable in env_references(resource.spec) if where[:1] == ("service_settings",)
+            and len(where) == 2 and where[1] in SECRET_KEYS)
+        return Observation(self.kind, resource.name, desired, digest, secrets)
+
+    def secret_recorded(self, name: str, path: tuple, value: str, ctx: PlanContext) -> bool:
+        record = (ctx.state.get(self.kind) or {}).get(name) or {}
+        salt, recorded = record.get("salt"), (record.get("secrets") or {}).get(path[-1])
+        return bool(salt and recorded) and records.fingerprint(value, salt) == recorded
 
     # ------------------------------------------------------------------ planning
     @_secrets_marked

@@ -129,8 +129,18 @@ def _health_body(s, status: str, timed_out: bool, primaries: int, unassigned: in
     }
 
 
+def cluster_state(req: Request, metric: str = "_all") -> tuple[int, dict]:
+    """The identity part of GET _cluster/state (cluster name and uuid, and metadata.cluster_uuid);
+    filter_path applies as for every response."""
+    s = req.state
+    return 200, {"cluster_name": s.cluster_name, "cluster_uuid": s.cluster_uuid,
+                 "metadata": {"cluster_uuid": s.cluster_uuid, "cluster_uuid_committed": True}}
+
+
 def register(router: Router) -> None:
     router.add("GET", "/", info)
+    router.add("GET", "/_cluster/state", cluster_state, ("local", "master_timeout", "flat_settings"))
+    router.add("GET", "/_cluster/state/{metric}", cluster_state, ("local", "master_timeout", "flat_settings"))
     router.add("GET", "/_nodes", nodes, ("timeout", "flat_settings"))
     router.add("GET", "/_nodes/{node_id}", nodes, ("timeout", "flat_settings"))
     router.add("GET", "/_nodes/{node_id}/{metric}", nodes, ("timeout", "flat_settings"))

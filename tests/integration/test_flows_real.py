@@ -418,3 +418,25 @@ def test_plan_sends_only_reads_and_their_number_does_not_grow(real_es_clean, eis
         assert sent and {m for m, _ in sent} == {"GET"}, sent
         counts.append(len(sent))
     assert counts[0] == counts[1], counts
+
+
+def test_a_saved_plan_applies_as_reviewed_and_refuses_when_stale(real_es_clean, eisops, tmp_path):
+    url = real_es_clean.url
+    manifests = write_manifests(tmp_path / "m", BOOKS)
+    plan_file = tmp_path / "plan.json"
+    code, out, err = eisops("plan", manifests, "--url", url, "--out", plan_file)
+    assert code == 0, out + err
+    code, out, err = eisops("apply", plan_file, "--url", url)
+    assert code == 0 and "Apply complete: 4 created" in out, out + err
+    assert_no_changes(eisops, manifests, url)
+
+    path = manifests / "templates.yaml"
+    path.write_text(path.read_text().replace("ignore_above: 256", "ignore_above: 512"))
+    assert eisops("plan", manifests, "--url", url, "--out", plan_file)[0] == 0
+    es = Elasticsearch(url)
+    es.ingest.put_pipeline(id="books-ingest", processors=[{"set_security_user": {"field": "someone"}}],
+                           meta={"managed_by": "eisops"})  # an object the plan checked as unchanged
+    before = es.cluster.get_component_template(name="books-mappings").body
+    code, out, err = eisops("apply", plan_file, "--url", url)
+    assert code == 1 and "the saved plan is stale" in err and "IngestPipeline/books-ingest has changed" in err
+    assert es.cluster.get_component_template(name="books-mappings").body == before

@@ -1,0 +1,103 @@
+"""Saved plans: a plan written to a file by ``plan --out`` and applied later by ``apply FILE``.
+
+The file holds the plan as ``plan --output json`` shows it, with what the plan saw of every
+object it covers (``observed``), the names it read (``declared``) and where it was made
+(``source``: eisops version, server version, cluster URL without credentials, cluster uuid),
+so that apply can check the cluster still holds what the plan was made from. It holds no
+secret: operations name the environment variable that fills each secret's place. This module
+reads and writes that file; it sends no request and knows no kind of object.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from eisops.errors import EisopsError
+from eisops.plan.model import Observation, Plan, ResourceChange
+
+FORMAT = "eisops-saved-plan"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    """Where a plan was made."""
+
+    eisops_version: str
+    server_version: str | None
+    url: str
+    cluster_uuid: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"eisops_version": self.eisops_version, "server_version": self.server_version,
+                "url": self.url, "cluster_uuid": self.cluster_uuid}
+
+
+def url_without_credentials(url: str) -> str:
+    """The URL as it may be shown and saved: no user name or password in it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def to_file_dict(plan: Plan, source: PlanSource) -> dict[str, Any]:
+    body = plan.to_dict()
+    body.update({
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "source": source.to_dict(),
+        "observed": [o.to_dict() for o in plan.observed],
+        "declared": {kind: list(names) for kind, names in plan.declared},
+    })
+    return body
+
+
+def dumps(plan: Plan, source: PlanSource) -> str:
+    """The file's text: the same plan and source always give the same bytes."""
+    return json.dumps(to_file_dict(plan, source), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def write(path: str | Path, plan: Plan, source: PlanSource) -> None:
+    try:
+        Path(path).write_text(dumps(plan, source), encoding="utf-8")
+    except OSError as exc:
+        raise EisopsError(f"cannot write the plan to {path}: {exc.strerror}") from None
+
+
+def is_saved_plan(path: str) -> bool:
+    """Whether ``path`` names a saved plan file (a JSON file) rather than manifests."""
+    return path.endswith(".json") and Path(path).is_file()
+
+
+def read(path: str | Path) -> tuple[Plan, PlanSource]:
+    """The plan in ``path``; EisopsError saying why when it is not a plan eisops can apply."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EisopsError(f"cannot read the plan {path}: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EisopsError(f"{path} is not a saved plan: it is not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise EisopsError(f"{path} is not a saved plan (write one with eisops plan --out FILE)")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise EisopsError(f"{path} is a saved plan of format {data.get('format_version')}; this eisops reads "
+                          f"format {FORMAT_VERSION}: plan again")
+    try:
+        source = PlanSource(**data["source"])
+        plan = Plan(
+            tuple(ResourceChange.from_dict(c) for c in data["changes"]),
+            tuple(data.get("notes") or ()), bool(data.get("offline")), data.get("server_version"),
+            int((data.get("summary") or {}).get("unchanged") or 0),
+            tuple(Observation.from_dict(o) for o in data.get("observed") or ()),
+            tuple((kind, tuple(names)) for kind, names in sorted((data.get("declared") or {}).items())),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EisopsError(f"{path} is not a complete saved plan ({type(exc).__name__}: {exc})") from None
+    return plan, source
