@@ -252,7 +252,7 @@ class EsNode:
                 break
             time.sleep(0.5)
         if r.status != 200 or not isinstance(r.body, dict):
-            raise RealEsStartError(f"creating API key failed: HTTP {r.status} {r.text[:300]}")
+            raise RealEsStartError(f"creating API key failed: HTTP {r.status} {r.text[:3000]}")
         encoded = r.body.get("encoded")
         if not encoded:  # very old servers: build it ourselves
             encoded = base64.b64encode(f"{r.body['id']}:{r.body['api_key']}".encode()).decode()
