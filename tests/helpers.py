@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from eisops.manifest.validate import LoadedManifest, load_manifests
+from eisops.planning.validate import LoadedManifest, load_manifests
 
 
 def write_manifests(directory: Path, files: dict[str, str]) -> Path:

@@ -12,11 +12,11 @@ import click
 from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK, ApplyRefused
-from eisops.manifest.validate import load_manifests
+from eisops.planning.validate import load_manifests
 from eisops import __version__
 from eisops.plan import saved
 from eisops.plan.model import Action, Operation, Plan, ResourceChange
-from eisops.plan.planner import DeclaredNames, build_plan, read_live_state, stale_objects, verify_changes
+from eisops.planning.planner import DeclaredNames, build_plan, read_live_state, stale_objects, verify_changes
 from eisops.resources.base import PlanContext
 from eisops.render.text import render_text
 
@@ -111,8 +111,8 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
         if missing:
             raise ApplyRefused(f"the plan takes secrets from environment variables that are not set: "
                                f"{', '.join(missing)}. Nothing was applied.")
-        ctx = PlanContext(DeclaredNames(dict(plan.declared), environment), cluster, cluster.version)
-        read_live_state(ctx)
+        ctx = PlanContext(DeclaredNames(dict(plan.declared), environment), cluster.version)
+        read_live_state(cluster, ctx)
         stale = stale_objects(plan, ctx, environment)
         if stale:
             raise ApplyRefused("the saved plan is stale: the cluster no longer holds what it was made from; "

@@ -7,10 +7,10 @@ import click
 from eisops import __version__
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from eisops.manifest.validate import load_manifests
+from eisops.planning.validate import load_manifests
 from eisops.plan.model import Action
 from eisops.plan import saved
-from eisops.plan.planner import build_plan
+from eisops.planning.planner import build_plan
 from eisops.render.json import render_json
 from eisops.render.text import render_text
 

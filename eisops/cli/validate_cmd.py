@@ -6,7 +6,7 @@ import click
 
 from eisops.cli.app import App, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK
-from eisops.manifest.validate import load_manifests
+from eisops.planning.validate import load_manifests
 
 
 @click.command()

@@ -8,14 +8,13 @@ user wrote is dropped. Kind-specific checks live in the kind modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from eisops.errors import Diagnostic
 from eisops.manifest.loader import Document, Location
 
-KIND_NAMES = ("InferenceEndpoint", "IngestPipeline", "ComponentTemplate", "IndexTemplate", "Index")
 
 
 class Envelope(BaseModel):
@@ -23,7 +22,7 @@ class Envelope(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    kind: Literal["InferenceEndpoint", "IngestPipeline", "ComponentTemplate", "IndexTemplate", "Index"]
+    kind: str
     name: str
     task_type: str | None = None
     spec: dict[str, Any] = {}
@@ -85,8 +84,6 @@ def _describe_pydantic_error(err: dict[str, Any]) -> str:
             f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type and spec; "
             "Elasticsearch's request body goes under spec)"
         )
-    if kind == "literal_error":
-        return f"unknown kind {err.get('input')!r}; expected one of {', '.join(KIND_NAMES)}"
     if kind in ("string_type", "dict_type"):
         expected = "a string" if kind == "string_type" else "a mapping (the request body)"
         return f"'{loc}' must be {expected}, not {type(err.get('input')).__name__}"
@@ -94,8 +91,9 @@ def _describe_pydantic_error(err: dict[str, Any]) -> str:
     return f"'{loc}': {msg}" if loc else msg
 
 
-def read_envelope(document: Document) -> tuple[Resource | None, list[Diagnostic]]:
-    """Check one document's envelope; returns the Resource (if usable) and the problems."""
+def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource | None, list[Diagnostic]]:
+    """Check one document's envelope; returns the Resource (if usable) and the problems.
+    ``kinds`` are the kinds there are (the registry's)."""
     data = document.data
     top = document.location(())
     if not isinstance(data, dict):
@@ -115,5 +113,10 @@ def read_envelope(document: Document) -> tuple[Resource | None, list[Diagnostic]
             loc = document.location(path[:1]) if path else top
             problems.append(Diagnostic(loc.file, loc.line, loc.column, _describe_pydantic_error(err), kind, name))
         return None, problems
+    if env.kind not in kinds:
+        loc = document.location(("kind",))
+        name = data.get("name") if isinstance(data.get("name"), str) else None
+        return None, [Diagnostic(loc.file, loc.line, loc.column,
+                                 f"unknown kind {env.kind!r}; expected one of {', '.join(kinds)}", env.kind, name)]
     resource = Resource(env.kind, env.name, data.get("spec") or {}, document, env.task_type)
     return resource, []

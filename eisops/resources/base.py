@@ -1,10 +1,12 @@
 """The interface every resource kind implements, and what kinds share.
 
 A kind module owns everything about one kind of Elasticsearch object: its name rules,
-spec checks, references to other objects, the one request that reads all live objects of
-the kind, normalization of live and desired bodies, which changes Elasticsearch makes in
-place, and the requests that create, update and delete. The generic planner and applier
-know nothing about Elasticsearch; the kind modules know nothing about rendering.
+spec checks, references to other objects, which of its names are Elasticsearch's own, the
+requests that read all live objects of the kind (and who uses them), normalization of live
+and desired bodies, which changes Elasticsearch makes in place, the exact requests that
+create, update and delete, and the checks to ask before writing. Adding a kind is one module
+and one line in the registry. The generic planner and applier know nothing about
+Elasticsearch; the kind modules know nothing about rendering, and plan without a connection.
 """
 
 from __future__ import annotations
@@ -81,19 +83,16 @@ class LiveObject:
 
 @dataclass
 class PlanContext:
-    """What a kind may consult while planning."""
+    """What a kind may consult while planning: the manifests, the server version and what was
+    read from the cluster before planning. It holds no connection: planning sends nothing."""
 
     manifest: "Manifest"
-    cluster: "Cluster | None" = None  # None when planning offline
     version: str | None = None
     live: dict[str, dict[str, LiveObject]] = field(default_factory=dict)  # kind -> name -> object
     state: dict[str, Any] = field(default_factory=dict)  # kind-specific data read with the live objects
     deleting: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) the plan deletes
     writing: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) the finished plan writes
-
-    @property
-    def offline(self) -> bool:
-        return self.cluster is None
+    offline: bool = False  # planned against an empty cluster, without reading one
 
 
 class ResourceKind(ABC):
@@ -109,6 +108,17 @@ class ResourceKind(ABC):
         if name.startswith("."):
             return f"names starting with '.' belong to Elasticsearch and cannot be managed: {name!r}"
         return None
+
+    def check_envelope(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        """(envelope path, message) for every problem of the envelope around the spec."""
+        if resource.task_type is not None:
+            return [(("task_type",), "task_type applies only to InferenceEndpoint")]
+        return []
+
+    def is_builtin_name(self, name: str) -> bool:
+        """Whether ``name`` is of an object Elasticsearch installs (``logs@custom``, ``logs@mappings``):
+        one a manifest may name without declaring it, which plan then looks for in the cluster."""
+        return "@" in name
 
     def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
         """(spec path, message) for every problem of the spec alone."""

@@ -164,6 +164,9 @@ class InferenceEndpointKind(ResourceKind):
             return [(("task_type",), f"unknown task_type [{resource.task_type}]; expected one of {', '.join(TASK_TYPES)}")]
         return []
 
+    def is_builtin_name(self, name: str) -> bool:
+        return name.startswith(".")  # the preconfigured endpoints (1.10); user ids cannot start with '.'
+
     def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
         return env_references(resource.spec)
 

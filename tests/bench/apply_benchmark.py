@@ -18,8 +18,8 @@ from elasticsearch import Elasticsearch
 
 from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan
 from eisops.cluster.connection import ConnectionSettings, connect
-from eisops.manifest.validate import load_manifests
-from eisops.plan.planner import build_plan, verify_changes
+from eisops.planning.validate import load_manifests
+from eisops.planning.planner import build_plan, verify_changes
 from tests.bench.latency_proxy import LatencyProxy
 from tests.fake_es import FakeElasticsearch
 from tests.helpers import write_manifests

@@ -16,9 +16,9 @@ import tracemalloc
 from pathlib import Path
 
 from eisops.cluster.connection import ConnectionSettings, connect
-from eisops.manifest.validate import load_manifests
+from eisops.planning.validate import load_manifests
 from eisops.apply.applier import apply_plan
-from eisops.plan.planner import build_plan, verify_changes
+from eisops.planning.planner import build_plan, verify_changes
 from tests.ecs_corpus import corpus_available, write_ecs_manifests
 from tests.fake_es import FakeElasticsearch
 from tests.helpers import write_manifests

@@ -348,11 +348,11 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
     from eisops.apply.applier import apply_plan
     from eisops.cluster.connection import ConnectionSettings, connect
     from eisops.errors import ApplyFailed
-    from eisops.manifest.validate import load_manifests
-    from eisops.plan.planner import build_plan, verify_changes
+    from eisops.planning.validate import load_manifests
+    from eisops.planning.planner import build_plan, verify_changes
 
     def apply_plan_(plan, ctx):
-        return apply_plan(plan, ctx.cluster, lambda cluster, changes: verify_changes(ctx, cluster, changes))
+        return apply_plan(plan, cluster, lambda c, changes: verify_changes(ctx, c, changes))
 
     manifests = write_manifests(tmp_path / "m", {"e.yaml": """
         kind: InferenceEndpoint
@@ -361,14 +361,15 @@ def test_create_that_finds_the_endpoint_already_there_checks_it(fake_es, tmp_pat
         spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
     """})
     es = client(fake_es.url)
-    plan, ctx = build_plan(load_manifests([str(manifests)]), connect(ConnectionSettings(url=fake_es.url)))
+    cluster = connect(ConnectionSettings(url=fake_es.url))
+    plan, ctx = build_plan(load_manifests([str(manifests)]), cluster)
     es.inference.put(inference_id="twice", task_type="text_embedding",
                      inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v5-text-nano"}})
     result = apply_plan_(plan, ctx)
     assert [c.address for c in result.done] == ["InferenceEndpoint/twice"]
 
     es.inference.delete(inference_id="twice")
-    plan, ctx = build_plan(load_manifests([str(manifests)]), connect(ConnectionSettings(url=fake_es.url)))
+    plan, ctx = build_plan(load_manifests([str(manifests)]), cluster)
     es.inference.put(inference_id="twice", task_type="text_embedding",
                      inference_config={"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v3"}})
     with pytest.raises(ApplyFailed, match='service_settings.model_id: Elasticsearch has "jina-embeddings-v3", '

@@ -1,4 +1,6 @@
-"""Inference endpoint comparison: defaults Elasticsearch fills, hidden values, secrets, update or replace."""
+"""Inference endpoint comparison: defaults Elasticsearch fills, hidden values, secrets, update or replace.
+
+Planning takes no connection: these cases give the live state and the version, nothing else."""
 
 import re
 
@@ -13,18 +15,6 @@ from tests.helpers import manifest_from
 KIND = InferenceEndpointKind()
 
 
-class StubCluster:
-    """Answers the dry-run delete the planner asks when an endpoint is replaced or deleted."""
-
-    def __init__(self, usage=None):
-        self.usage = usage or {"pipelines": [], "indexes": []}
-        self.requests = []
-
-    def request(self, method, path, body=None, params=None, missing_ok=False):
-        self.requests.append((method, path, params))
-        return self.usage
-
-
 _dirs = iter(range(10**6))
 
 
@@ -35,11 +25,10 @@ def endpoint_manifest(tmp_path, spec_yaml, task_type="text_embedding", name="ep"
     return manifest_from(tmp_path, text)
 
 
-def plan_against(tmp_path, spec_yaml, live_body, record=None, task_type="text_embedding", version="9.2.0",
-                 cluster=None):
+def plan_against(tmp_path, spec_yaml, live_body, record=None, task_type="text_embedding", version="9.2.0"):
     manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
     resource = manifest.resources[0]
-    ctx = PlanContext(manifest, cluster or StubCluster(), version)
+    ctx = PlanContext(manifest, version)
     live = LiveObject("ep", {"inference_id": "ep", **live_body}, True, {"record": record})
     return KIND.plan_update(resource, live, ctx)
 
@@ -47,7 +36,7 @@ def plan_against(tmp_path, spec_yaml, live_body, record=None, task_type="text_em
 def applied_record(spec_yaml, tmp_path, task_type="text_embedding", secrets=None, salt="s"):
     """The record eisops writes after creating the endpoint of ``spec_yaml``."""
     manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
-    ctx = PlanContext(manifest, StubCluster(), "9.2.0")
+    ctx = PlanContext(manifest, "9.2.0")
     change = KIND.plan_create(manifest.resources[0], ctx)
     record_op = next(op for op in change.operations if op.record)
     fingerprints = {where[1]: records.fingerprint(value, salt) for where, value in record_op.secrets}
@@ -194,10 +183,10 @@ def test_fingerprint_is_salted():
 def test_rate_limit_for_eis_is_blocked_on_9_2(tmp_path):
     spec = EIS_SMALL + "  rate_limit:\n    requests_per_minute: 100\n"
     manifest = endpoint_manifest(tmp_path, spec)
-    change = KIND.plan_create(manifest.resources[0], PlanContext(manifest, StubCluster(), "9.2.0"))
+    change = KIND.plan_create(manifest.resources[0], PlanContext(manifest, "9.2.0"))
     assert change.action is Action.BLOCKED
     assert "rate limit settings are not permitted for service [elastic]" in change.reason
-    ok = KIND.plan_create(manifest.resources[0], PlanContext(manifest, StubCluster(), "9.1.0"))
+    ok = KIND.plan_create(manifest.resources[0], PlanContext(manifest, "9.1.0"))
     assert ok.action is Action.CREATE
 
 
@@ -205,15 +194,13 @@ def test_delete_in_use_is_blocked(tmp_path):
     """Who uses the endpoint comes from the state read before planning: the pipelines read, and
     the semantic_text usage of every index; planning itself sends nothing."""
     manifest = endpoint_manifest(tmp_path, EIS_SMALL, name="other")
-    cluster = StubCluster()
-    ctx = PlanContext(manifest, cluster, "9.2.0")
+    ctx = PlanContext(manifest, "9.2.0")
     ctx.live["IngestPipeline"] = {"p": LiveObject("p", {"processors": [
         {"inference": {"model_id": "ep", "input_output": [{"input_field": "a", "output_field": "b"}]}}]}, True)}
     ctx.state["inference_usage"] = {"ep": ["i"]}
     change = KIND.plan_delete(LiveObject("ep", dict(EIS_LIVE_92, inference_id="ep"), True), ctx)
     assert change.action is Action.BLOCKED
     assert "ingest pipelines ['p']" in change.reason and "indices ['i']" in change.reason
-    assert cluster.requests == []
     ctx.deleting |= {("IngestPipeline", "p"), ("Index", "i")}
     assert KIND.plan_delete(LiveObject("ep", EIS_LIVE_92, True), ctx).action is Action.DELETE
 
@@ -223,7 +210,7 @@ def test_created_endpoint_never_shows_its_secret(tmp_path, monkeypatch):
     from eisops.render.text import render_change
     monkeypatch.setenv("JINA_API_KEY", "very-secret")
     manifest = endpoint_manifest(tmp_path, JINA)
-    change = KIND.plan_create(manifest.resources[0], PlanContext(manifest, StubCluster(), "9.2.0"))
+    change = KIND.plan_create(manifest.resources[0], PlanContext(manifest, "9.2.0"))
     assert change.sensitive_paths == (("service_settings", "api_key"),)
     text = "\n".join(render_change(change))
     assert re.search(r"\+ api_key +=  ?\(sensitive value\)", text), text

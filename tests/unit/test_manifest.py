@@ -3,7 +3,7 @@
 import pytest
 
 from eisops.errors import ManifestError
-from eisops.manifest.validate import load_manifests
+from eisops.planning.validate import load_manifests
 from eisops.resources.index_template import patterns_overlap
 from tests.helpers import manifest_from, write_manifests
 
@@ -91,7 +91,7 @@ def test_single_problem(tmp_path, doc, fragment):
 
 
 def test_pipeline_cycle_is_reported(tmp_path):
-    from eisops.plan.ordering import dependency_order
+    from eisops.planning.ordering import dependency_order
     manifest = manifest_from(tmp_path, """
         kind: IngestPipeline
         name: a
@@ -106,7 +106,7 @@ def test_pipeline_cycle_is_reported(tmp_path):
 
 
 def test_referenced_pipeline_comes_first(tmp_path):
-    from eisops.plan.ordering import dependency_order
+    from eisops.planning.ordering import dependency_order
     manifest = manifest_from(tmp_path, """
         kind: IngestPipeline
         name: parent

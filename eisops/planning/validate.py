@@ -36,9 +36,7 @@ class LoadedManifest(Manifest):
 
 
 def _is_external(ref: Reference) -> bool:
-    if ref.kind == "InferenceEndpoint":
-        return ref.name.startswith(".")
-    return "@" in ref.name
+    return BY_NAME[ref.kind].is_builtin_name(ref.name)
 
 
 def load_manifests(paths: list[str], allow_empty: bool = False, environment: dict[str, str] | None = None,
@@ -53,7 +51,7 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
     documents, problems, files = read_documents(paths)
     resources: list[Resource] = []
     for document in documents:
-        resource, errs = read_envelope(document)
+        resource, errs = read_envelope(document, tuple(BY_NAME))
         problems.extend(errs)
         if resource is not None:
             resources.append(resource)
@@ -63,12 +61,8 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
         message = kind.check_name(resource.name)
         if message:
             problems.append(resource.diagnostic(message, at_envelope=("name",)))
-        check_envelope = getattr(kind, "check_envelope", None)
-        if check_envelope:
-            for where, message in check_envelope(resource):
-                problems.append(resource.diagnostic(message, at_envelope=where))
-        elif resource.task_type is not None:
-            problems.append(resource.diagnostic("task_type applies only to InferenceEndpoint", at_envelope=("task_type",)))
+        for where, message in kind.check_envelope(resource):
+            problems.append(resource.diagnostic(message, at_envelope=where))
         for where, message in kind.check_spec(resource):
             problems.append(resource.diagnostic(message, where))
 

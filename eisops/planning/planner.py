@@ -1,8 +1,13 @@
-"""Building the plan: read the live state, compare with the manifests, decide each change.
+"""Building the plan: read the live state once, then plan from it.
 
-The planner is generic: it asks each kind module (in dependency order) to read its live
-objects, and to plan a create, an update, a delete or a conflict for each object. It writes
-nothing to the cluster and prints nothing.
+Two phases. ``read_live_state`` is the only one that talks to the cluster: every kind reads
+its live objects (and who uses what) in a fixed number of requests, the kinds at once.
+``plan_from_state`` is then a pure function of the manifests, what was read and the server
+version: it asks each kind module (in dependency order) to plan a create, an update, a delete
+or a conflict, and sends no request, reads no clock, draws no random value and looks at no
+environment variable. The same module checks a saved plan against the cluster
+(``stale_objects``) and reads back what apply wrote (``verify_changes``). It knows no kind of
+object itself, and prints nothing.
 """
 
 from __future__ import annotations
@@ -14,24 +19,22 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.errors import Diagnostic, ManifestError
 from eisops.plan.model import WRITING_ACTIONS, Action, Observation, Plan, ResourceChange
-from eisops.plan.ordering import dependency_order
+from eisops.planning.ordering import dependency_order
 from eisops.resources import BY_NAME, KINDS
 from eisops.resources.base import PlanContext, body_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
-    from eisops.manifest.validate import LoadedManifest
+    from eisops.planning.validate import LoadedManifest
 
 
 KIND_ORDER = {kind.kind: i for i, kind in enumerate(KINDS)}
 
 
-def read_live_state(ctx: PlanContext) -> None:
+def read_live_state(cluster: "Cluster", ctx: PlanContext) -> None:
     """Every kind's live objects, each kind in a fixed number of requests, the kinds' reads sent
     concurrently. This is the only phase that talks to the cluster: planning then works on what
     was read, and sends nothing."""
-    assert ctx.cluster is not None
-    cluster = ctx.cluster
     with ThreadPoolExecutor(max_workers=len(KINDS), thread_name_prefix="eisops-read") as pool:
         futures = {kind.kind: pool.submit(kind.read_live, cluster, ctx) for kind in KINDS}
         for kind in KINDS:  # in a fixed order, so the first error raised is always the same one
@@ -59,9 +62,9 @@ def check_external_references(manifest: "LoadedManifest", ctx: PlanContext) -> N
 def build_plan(manifest: "LoadedManifest", cluster: "Cluster | None") -> tuple[Plan, PlanContext]:
     """The plan that makes the cluster match ``manifest`` (``cluster=None``: against an empty cluster),
     and the context it was made in, which the applier needs to carry it out."""
-    ctx = PlanContext(manifest, cluster, cluster.version if cluster else None)
+    ctx = PlanContext(manifest, cluster.version if cluster else None, offline=cluster is None)
     if cluster is not None:
-        read_live_state(ctx)
+        read_live_state(cluster, ctx)
         check_external_references(manifest, ctx)
     return plan_from_state(manifest, ctx), ctx
 
