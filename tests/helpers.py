@@ -16,6 +16,6 @@ def write_manifests(directory: Path, files: dict[str, str]) -> Path:
     return directory
 
 
-def manifest_from(tmp_path: Path, text: str, name: str = "m.yaml") -> LoadedManifest:
+def manifest_from(tmp_path: Path, text: str, name: str = "m.yaml", allow_empty: bool = False) -> LoadedManifest:
     write_manifests(tmp_path, {name: text})
-    return load_manifests([str(tmp_path)])
+    return load_manifests([str(tmp_path)], allow_empty=allow_empty)
