@@ -44,6 +44,13 @@ class ConnectionSettings:
         )
 
 
+def _quiet_deprecations() -> None:
+    """Deprecation headers are Elasticsearch's advice to the operator, not errors: ignored for the
+    process once a connection is made (warnings.catch_warnings around each request is not safe when
+    requests run in threads)."""
+    warnings.filterwarnings("ignore", category=elasticsearch.ElasticsearchWarning)
+
+
 def path(*segments: str) -> str:
     """Build a URL path from segments, escaping each one (names may hold '@', '*' or ',')."""
     return "/" + "/".join(quote(s, safe="@*,_-.") for s in segments)
@@ -104,12 +111,7 @@ class Cluster:
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         client = self.client.options(request_timeout=request_timeout) if request_timeout else self.client
         try:
-            with warnings.catch_warnings():
-                # Deprecation headers are Elasticsearch's advice to the operator, not errors.
-                warnings.simplefilter("ignore", elasticsearch.ElasticsearchWarning)
-                response = client.perform_request(
-                    method, url_path, params=query or None, headers=_JSON, body=body
-                )
+            response = client.perform_request(method, url_path, params=query or None, headers=_JSON, body=body)
         except elasticsearch.NotFoundError as exc:
             if missing_ok:
                 return None
@@ -227,6 +229,7 @@ def connect(settings: ConnectionSettings) -> Cluster:
         client = Elasticsearch(settings.url, **kwargs)
     except ValueError as exc:
         raise ConnectionFailed(f"cannot use the URL {settings.url}: {exc}") from None
+    _quiet_deprecations()
     cluster = Cluster(client, settings.url, has_credentials="api_key" in kwargs or "basic_auth" in kwargs)
     cluster.version = _detect_version(cluster)
     return cluster

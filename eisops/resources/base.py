@@ -36,6 +36,11 @@ MANAGED_BY_VALUE = "eisops"
 TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
 
 
+#: Every index but Elasticsearch's own ('.'-prefixed, which eisops never manages): reading the
+#: system indices too draws a deprecation warning ("this request accesses system indices", 8.x/9.x).
+USER_INDICES = "*,-.*"
+
+
 def body_digest(body: Any) -> str:
     """A short digest of a body (canonical JSON): equal bodies, equal digests."""
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)

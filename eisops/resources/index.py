@@ -26,7 +26,7 @@ from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
 from eisops.resources import aliases as alias_rules
 from eisops.resources import index_settings, mappings, template_block
-from eisops.resources.base import LiveObject, PlanContext, Reference, ResourceKind, has_marker, with_marker
+from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, Reference, ResourceKind, has_marker, with_marker
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -124,7 +124,7 @@ class IndexKind(ResourceKind):
     # ------------------------------------------------------------------ live state
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         # 1. Which indices carry eisops' marker: one request, answering only the marker.
-        markers = cluster.request("GET", "/_mapping", params={
+        markers = cluster.request("GET", f"/{USER_INDICES}/_mapping", params={
             "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}) or {}
         managed = sorted(n for n, body in markers.items()
                          if not n.startswith(".") and has_marker(((body or {}).get("mappings") or {}).get("_meta")))

@@ -28,7 +28,7 @@ from eisops.cluster.connection import path, version_tuple
 from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
-from eisops.resources.base import LiveObject, PlanContext, ResourceKind, body_digest
+from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, ResourceKind, body_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -523,7 +523,7 @@ USAGE_FILTER = "*.mappings.**.inference_id,*.mappings.**.search_inference_id"
 
 def read_usage(cluster: "Cluster") -> dict[str, list[str]]:
     """inference_id -> indices whose mappings name it (semantic_text inference_id or search_inference_id)."""
-    body = cluster.request("GET", "/_mapping", params={"expand_wildcards": "open,closed,hidden",
+    body = cluster.request("GET", f"/{USER_INDICES}/_mapping", params={"expand_wildcards": "open,closed,hidden",
                                                         "filter_path": USAGE_FILTER}) or {}
     usage: dict[str, set[str]] = {}
     for index, mapping in body.items():

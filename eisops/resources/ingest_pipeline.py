@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from eisops.cluster.connection import path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import index_settings, template_block
-from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+from eisops.resources.base import (USER_INDICES, TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
                                    timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,7 +134,7 @@ class IngestPipelineKind(WholeBodyKind):
         # Which indices name a pipeline as their default or final pipeline: Elasticsearch refuses
         # to delete such a pipeline (7.16+), so the plan must know. One request, whatever the number.
         ctx.state[self.kind] = {"index_pipelines": cluster.request(
-            "GET", "/_settings/index.default_pipeline,index.final_pipeline",
+            "GET", f"/{USER_INDICES}/_settings/index.default_pipeline,index.final_pipeline",
             params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}) or {}}
         return {
             name: LiveObject(name, pipeline, managed=has_marker(pipeline.get("_meta")))
