@@ -188,6 +188,10 @@ def load_file(path: Path, display: str) -> tuple[list[Document], list[Diagnostic
     return documents, []
 
 
+#: The project file (eisops.manifest.project) sits among the manifests but is not one.
+PROJECT_FILE_NAMES = ("eisops.yaml", "eisops.yml")
+
+
 def find_manifest_files(paths: list[str]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Expand the command-line paths: files as given, directories recursively in sorted order."""
     found: list[tuple[Path, str]] = []
@@ -198,7 +202,7 @@ def find_manifest_files(paths: list[str]) -> tuple[list[tuple[Path, str]], list[
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and name not in PROJECT_FILE_NAMES:
                         full = Path(root) / name
                         found.append((full, str(full)))
         elif path.is_file():

@@ -45,6 +45,7 @@ class Resource:
     document: Document
     task_type: str | None = None
     problems: list[Diagnostic] = field(default_factory=list)
+    project: str = "default"  # the project whose manifests declare it (eisops.manifest.project)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eisops.errors import Diagnostic, ManifestError
+from eisops.manifest.project import DEFAULT_PROJECT, Project
 from eisops.plan.model import WRITING_ACTIONS, Action, Observation, Plan, ResourceChange
 from eisops.planning.ordering import dependency_order
 from eisops.resources import BY_NAME, KINDS
 from eisops.resources.base import PlanContext, body_digest
+
+from eisops.planning.validate import LoadedManifest as LoadedManifestType
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -72,10 +75,29 @@ def build_plan(manifest: "LoadedManifest", cluster: "Cluster | None") -> tuple[P
 def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
     """The plan, given the live state already in ``ctx`` (used by build_plan and by tests)."""
     desired_names = {(r.kind, r.name) for r in manifest.resources}
+    project = getattr(manifest, "project", None) or Project(DEFAULT_PROJECT)
+    notes: list[str] = []
+    if project.file is None and isinstance(manifest, LoadedManifestType):
+        notes.append(f"no project file: these manifests are planned as project [{project.name}]; name the project "
+                     "in an eisops.yaml beside them (eisops init --project NAME)")
+    kept, unowned = [], []
     for kind in KINDS:
-        for name, live in ctx.live.get(kind.kind, {}).items():
-            if live.managed and (kind.kind, name) not in desired_names:
+        for name, live in sorted(ctx.live.get(kind.kind, {}).items()):
+            if not live.managed or (kind.kind, name) in desired_names:
+                continue
+            if live.project is None:
+                unowned.append(f"{kind.kind}/{name}")
+            elif live.project != project.name:
+                continue  # another project's: never touched
+            elif not project.prunes(kind.kind):
+                kept.append(f"{kind.kind}/{name}")
+            else:
                 ctx.deleting.add((kind.kind, name))
+    if kept:
+        notes.append(f"no longer declared, kept (prune is off): {', '.join(kept)}")
+    if unowned:
+        notes.append("marked by an earlier eisops, before projects, and declared by no manifest here, so left alone: "
+                     + ", ".join(unowned))
 
     changes: list[ResourceChange] = []
     observed: list[Observation] = []
@@ -90,8 +112,16 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
                 changes.append(kind.plan_create(resource, ctx))
             elif not live.managed:
                 changes.append(kind.plan_conflict(resource, live, ctx))
+            elif live.project not in (None, project.name):
+                changes.append(ResourceChange(
+                    kind.kind, resource.name, Action.CONFLICT,
+                    f"project [{live.project}] manages this {kind.noun}; eisops changes only the objects of "
+                    f"project [{project.name}], and leaves it untouched", task_type=resource.task_type))
             else:
                 change = kind.plan_update(resource, live, ctx)
+                if change is not None and live.project is None:
+                    change = dataclasses.replace(change, notes=change.notes + (
+                        f"marked by an earlier eisops, before projects: taken into project [{project.name}]",))
                 if change is None:
                     unchanged += 1
                 else:
@@ -105,8 +135,8 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
     changes = [dataclasses.replace(c, checks=BY_NAME[c.kind].checks(c, ctx)) if c.action in WRITING_ACTIONS
                and c.action is not Action.DELETE else c for c in changes]
     declared = tuple((kind.kind, tuple(sorted(r.name for r in manifest.of_kind(kind.kind)))) for kind in KINDS)
-    return Plan(tuple(changes), offline=ctx.offline, server_version=ctx.version, unchanged=unchanged,
-                observed=tuple(observed), declared=declared)
+    return Plan(tuple(changes), notes=tuple(notes), offline=ctx.offline, server_version=ctx.version,
+                unchanged=unchanged, observed=tuple(observed), declared=declared)
 
 
 def _with_levels(changes: list[ResourceChange], manifest: "LoadedManifest") -> list[ResourceChange]:

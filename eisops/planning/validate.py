@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from eisops.errors import Diagnostic, ManifestError
 from eisops.manifest.loader import read_documents
 from eisops.manifest.model import Manifest, Resource, read_envelope
+from eisops.manifest.project import DEFAULT_PROJECT, Project, read_project
 from eisops.resources import BY_NAME, KINDS
 from eisops.resources.base import Reference
 
@@ -30,6 +31,7 @@ class ExternalReference:
 class LoadedManifest(Manifest):
     external: list[ExternalReference] = field(default_factory=list)
     files: int = 0
+    project: Project = field(default_factory=lambda: Project(DEFAULT_PROJECT))
     #: The values of the environment variables the manifests reference, read once when they are
     #: loaded, so that planning never looks at the environment. Never rendered or saved.
     environment: dict[str, str] = field(default_factory=dict, repr=False)
@@ -49,11 +51,18 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
     """
     environment = dict(os.environ) if environment is None else environment
     documents, problems, files = read_documents(paths)
+    project, project_problems = read_project(paths)
+    problems.extend(project_problems)
+    for kind_name in project.prune:
+        if kind_name != "*" and kind_name not in BY_NAME:
+            problems.append(Diagnostic(project.file or paths[0], 1, 1, f"prune names unknown kind [{kind_name}]; "
+                                       f"expected one of {', '.join(BY_NAME)}"))
     resources: list[Resource] = []
     for document in documents:
         resource, errs = read_envelope(document, tuple(BY_NAME))
         problems.extend(errs)
         if resource is not None:
+            resource.project = project.name
             resources.append(resource)
 
     for resource in resources:
@@ -113,7 +122,7 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
         problems.append(Diagnostic(where, 1, 1, "no manifests found (files ending in .yaml or .yml)"))
     if problems:
         raise ManifestError(_unique(problems))
-    return LoadedManifest(resources, external=external, files=files, environment=values)
+    return LoadedManifest(resources, external=external, files=files, environment=values, project=project)
 
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:

@@ -131,12 +131,17 @@ def render_text(plan: Plan) -> str:
         lines.append("Planned offline, against an empty cluster: nothing was read from Elasticsearch.")
         lines.append("")
     if not plan.has_changes:
+        lines.extend(f"Note: {note}" for note in plan.notes)
         lines.append(f"No changes. The cluster matches the manifests ({plan.unchanged} objects checked).")
         return "\n".join(lines) + "\n"
     lines.append("eisops will perform the following actions:")
     lines.append("")
     for change in plan.changes:
         lines += render_change(change)
+        lines.append("")
+    for note in plan.notes:
+        lines.append(f"Note: {note}")
+    if plan.notes:
         lines.append("")
     lines.append(summary(plan))
     return "\n".join(lines) + "\n"

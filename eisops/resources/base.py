@@ -51,15 +51,29 @@ def timestamp_problems(spec: dict[str, Any]) -> list[tuple[tuple, str]]:
     return [((k,), f"{k} is managed by Elasticsearch and cannot be set") for k in TIMESTAMP_KEYS if k in spec]
 
 
-def with_marker(meta: Any) -> dict[str, Any]:
-    """``_meta`` with eisops' ownership marker added."""
+#: Which project's manifests declare the object (eisops.manifest.project).
+PROJECT_KEY = "eisops_project"
+
+
+def with_marker(meta: Any, project: str | None = None) -> dict[str, Any]:
+    """``_meta`` with eisops' ownership marker added, and the project that owns the object."""
     out = dict(meta) if isinstance(meta, dict) else {}
     out[MANAGED_BY_KEY] = MANAGED_BY_VALUE
+    if project is not None:
+        out[PROJECT_KEY] = project
     return out
 
 
 def has_marker(meta: Any) -> bool:
     return isinstance(meta, dict) and meta.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE
+
+
+def marked_object(name: str, body: dict[str, Any], meta: Any) -> "LiveObject":
+    """A live object whose ``_meta`` says whether eisops manages it, and for which project (None: an
+    object an earlier eisops marked before there were projects)."""
+    managed = has_marker(meta)
+    project = meta.get(PROJECT_KEY) if managed and isinstance(meta.get(PROJECT_KEY), str) else None
+    return LiveObject(name, body, managed, project=project)
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ class LiveObject:
     body: dict[str, Any]
     managed: bool
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific facts (e.g. ownership record)
+    project: str | None = None  # the project that manages it; None when eisops marked it before projects
 
 
 @dataclass
@@ -226,7 +241,7 @@ class WholeBodyKind(ResourceKind):
 
     def desired_body(self, resource: "Resource") -> dict[str, Any]:
         body = copy.deepcopy(resource.spec)
-        body["_meta"] = with_marker(body.get("_meta"))
+        body["_meta"] = with_marker(body.get("_meta"), resource.project)
         return body
 
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:

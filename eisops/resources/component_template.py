@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from eisops.cluster.connection import path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import template_block
-from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,
                                    timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,5 +87,5 @@ def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
     for item in body.get("component_templates") or []:
         name, tmpl = item.get("name"), item.get("component_template")
         if isinstance(name, str) and isinstance(tmpl, dict):
-            out[name] = LiveObject(name, tmpl, managed=has_marker(tmpl.get("_meta")))
+            out[name] = marked_object(name, tmpl, tmpl.get("_meta"))
     return out

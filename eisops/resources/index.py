@@ -26,7 +26,8 @@ from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
 from eisops.resources import aliases as alias_rules
 from eisops.resources import index_settings, mappings, template_block
-from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, Reference, ResourceKind, has_marker, with_marker
+from eisops.resources.base import (USER_INDICES, LiveObject, PlanContext, Reference, ResourceKind, has_marker,
+                                   marked_object, with_marker)
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -150,7 +151,7 @@ class IndexKind(ResourceKind):
     def desired_body(self, resource: "Resource") -> dict[str, Any]:
         body = copy.deepcopy(resource.spec)
         mapping = body.get("mappings") if isinstance(body.get("mappings"), dict) else {}
-        meta = with_marker(mapping.get("_meta"))
+        meta = with_marker(mapping.get("_meta"), resource.project)
         meta[DECLARED] = {"settings": sorted(index_settings.normalize(body.get("settings") or {})),
                           "aliases": sorted(body.get("aliases") or {})}
         mapping["_meta"] = meta
@@ -339,7 +340,7 @@ def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
     for name, index in body.items():
         if isinstance(index, dict) and not name.startswith("."):
             meta = (index.get("mappings") or {}).get("_meta")
-            out[name] = LiveObject(name, index, managed=has_marker(meta))
+            out[name] = marked_object(name, index, meta)
     return out
 
 

@@ -15,7 +15,7 @@ from eisops.cluster.connection import path
 from eisops.errors import Diagnostic
 from eisops.plan.model import Action, Operation, ResourceChange
 from eisops.resources import template_block
-from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,
                                    timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -202,5 +202,5 @@ def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
     for item in body.get("index_templates") or []:
         name, tmpl = item.get("name"), item.get("index_template")
         if isinstance(name, str) and isinstance(tmpl, dict):
-            out[name] = LiveObject(name, tmpl, managed=has_marker(tmpl.get("_meta")))
+            out[name] = marked_object(name, tmpl, tmpl.get("_meta"))
     return out

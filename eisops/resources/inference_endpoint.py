@@ -223,7 +223,7 @@ class InferenceEndpointKind(ResourceKind):
                                   f"{exc.message})") from None
             ctx.state[self.kind] = {}
             return {}
-        state = records.read(cluster)
+        state = records.read(cluster, _project_of(ctx))
         ctx.state[self.kind] = state
         ctx.state["inference_usage"] = read_usage(cluster)
         out = {}
@@ -233,19 +233,22 @@ class InferenceEndpointKind(ResourceKind):
                 continue
             record = state.get(name)
             managed = record is not None and not name.startswith(".")
-            out[name] = LiveObject(name, endpoint, managed, extra={"record": record})
+            out[name] = LiveObject(name, endpoint, managed, extra={"record": record},
+                                   project=(record or {}).get("project"))
         return out
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         """The endpoints and eisops' record of them as apply left them (two requests)."""
         body = cluster.request("GET", "/_inference/_all") or {}
-        state = records.read(cluster)
+        state = records.read(cluster, _project_of(ctx))
         ctx.state[self.kind] = state
         out = {}
         for endpoint in body.get("endpoints") or []:
             name = endpoint.get("inference_id")
             if name in names:
-                out[name] = LiveObject(name, endpoint, state.get(name) is not None, extra={"record": state.get(name)})
+                record = state.get(name)
+                out[name] = LiveObject(name, endpoint, record is not None, extra={"record": record},
+                                       project=(record or {}).get("project"))
         return out
 
     # ------------------------------------------------------------------ comparison
@@ -379,6 +382,11 @@ class InferenceEndpointKind(ResourceKind):
         after, request, secrets = self._desired(resource, ctx, record)
         before = self._comparable_live(live, after)
         changes = diff_bodies(before, after, sensitive=[("service_settings", k) for k in SECRET_KEYS])
+        if not changes and live.project is None:
+            # Recorded by an eisops from before projects: the record moves into the project's.
+            return ResourceChange(self.kind, resource.name, Action.UPDATE,
+                                  "eisops records the endpoint as one of its project's", before, after,
+                                  operations=(_record_operation(resource, after, []),), task_type=resource.task_type)
         if not changes:
             return None
         blocked = self._refusal(resource, ctx)
@@ -483,7 +491,7 @@ class InferenceEndpointKind(ResourceKind):
             "eisops manages this inference endpoint and no manifest declares it any more",
             before=before, task_type=live.body.get("task_type"),
             operations=(_delete_operation(live.name, live.body.get("task_type")),
-                        Operation("forget", body={"endpoint": live.name}, record=True)),
+                        Operation("forget", body={"endpoint": live.name, "project": live.project}, record=True)),
         )
 
     # ------------------------------------------------------------------ applying
@@ -603,6 +611,11 @@ def _eis_problems(settings: dict[str, Any], task: str | None) -> list[tuple[tupl
     return problems
 
 
+def _project_of(ctx: PlanContext) -> str | None:
+    project = getattr(ctx.manifest, "project", None)
+    return getattr(project, "name", project)
+
+
 def _unresolved(value: Any) -> bool:
     return isinstance(value, str) and ENV_REFERENCE.match(value) is not None
 
@@ -647,6 +660,6 @@ def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list
             "task_settings": after.get("task_settings") or {},
         },
     }
-    return Operation("record", body={"endpoint": resource.name, "record": record,
+    return Operation("record", body={"endpoint": resource.name, "project": resource.project, "record": record,
                                      "secret_keys": sorted(k for k in settings if k in SECRET_KEYS)},
                      secret_sources=_sources(resource, secrets), record=True, secrets=tuple(secrets))

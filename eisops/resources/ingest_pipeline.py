@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from eisops.cluster.connection import path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import index_settings, template_block
-from eisops.resources.base import (USER_INDICES, TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, has_marker,
+from eisops.resources.base import (USER_INDICES, TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,
                                    timestamp_problems)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,14 +137,14 @@ class IngestPipelineKind(WholeBodyKind):
             "GET", f"/{USER_INDICES}/_settings/index.default_pipeline,index.final_pipeline",
             params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}) or {}}
         return {
-            name: LiveObject(name, pipeline, managed=has_marker(pipeline.get("_meta")))
+            name: marked_object(name, pipeline, pipeline.get("_meta"))
             for name, pipeline in body.items()
             if isinstance(pipeline, dict)
         }
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         body = cluster.request("GET", "/_ingest/pipeline", missing_ok=True) or {}
-        return {name: LiveObject(name, body[name], managed=has_marker(body[name].get("_meta")))
+        return {name: marked_object(name, body[name], body[name].get("_meta"))
                 for name in names if isinstance(body.get(name), dict)}
 
 

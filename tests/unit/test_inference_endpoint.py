@@ -29,7 +29,7 @@ def plan_against(tmp_path, spec_yaml, live_body, record=None, task_type="text_em
     manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
     resource = manifest.resources[0]
     ctx = PlanContext(manifest, version)
-    live = LiveObject("ep", {"inference_id": "ep", **live_body}, True, {"record": record})
+    live = LiveObject("ep", {"inference_id": "ep", **live_body}, True, {"record": record}, project="default")
     return KIND.plan_update(resource, live, ctx)
 
 

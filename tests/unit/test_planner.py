@@ -12,7 +12,7 @@ from eisops.planning.planner import plan_from_state
 from eisops.resources.base import LiveObject, PlanContext
 from tests.helpers import manifest_from
 
-MARK = {"managed_by": "eisops"}
+MARK = {"managed_by": "eisops", "eisops_project": "default"}
 RECORD = {"task_type": "text_embedding", "service": "elastic", "salt": "s", "secrets": {},
           "applied": {"service_settings": {"model_id": "jina-embeddings-v5-text-nano"}, "task_settings": {}}}
 EIS_LIVE = {"inference_id": "emb", "task_type": "text_embedding", "service": "elastic",
@@ -104,7 +104,8 @@ def test_plan(tmp_path, name):
     manifest = manifest_from(tmp_path, text, allow_empty=True)
     ctx = PlanContext(manifest, version)
     for kind, objects in live.items():
-        ctx.live[kind] = {n: LiveObject(n, body, managed) for n, (body, managed) in objects.items()}
+        ctx.live[kind] = {n: LiveObject(n, body, managed, project="default" if managed else None)
+                          for n, (body, managed) in objects.items()}
     ctx.state["InferenceEndpoint"] = {"emb": RECORD} if live.get("InferenceEndpoint", {}).get("emb", (0, False))[1] else {}
     plan = plan_from_state(manifest, ctx)
     got = [(c.kind, c.name, c.action.value, [(o.method, o.path) for o in c.operations]) for c in plan.changes]

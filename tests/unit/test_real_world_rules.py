@@ -171,10 +171,10 @@ INDICES = [
 
 def _index_changes(version, spec, live):
     ctx = PlanContext(manifest=None, version=version)
-    body = INDEX.desired_body(type("R", (), {"spec": spec, "name": "i"})())
+    body = INDEX.desired_body(type("R", (), {"spec": spec, "name": "i", "project": "p"})())
     after = INDEX._comparable_desired(body, ctx)
     live = {"settings": {}, "mappings": {}, "aliases": {}, **live}
-    live["mappings"] = {**live["mappings"], "_meta": with_marker(None)}  # a managed index
+    live["mappings"] = {**live["mappings"], "_meta": with_marker(None, "p")}  # an index of project p
     return diff_bodies(INDEX.comparable_live(live, after, ctx), after)
 
 
