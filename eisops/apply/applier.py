@@ -122,8 +122,10 @@ def send(cluster: "Cluster", operation: Operation) -> None:
 
 
 def apply_plan(plan: Plan, cluster: "Cluster | None", verify: Verifier, listener: ApplyListener | None = None,
-               allowed: set[str] | frozenset[str] = frozenset(), parallelism: int = DEFAULT_PARALLELISM) -> ApplyResult:
-    """Carry out ``plan``. Raises ApplyRefused before any write, ApplyFailed after."""
+               allowed: set[str] | frozenset[str] = frozenset(), parallelism: int = DEFAULT_PARALLELISM,
+               before_level: Callable[[], None] | None = None) -> ApplyResult:
+    """Carry out ``plan``. Raises ApplyRefused before any write, ApplyFailed after. ``before_level``
+    is called before each level's writes (the project's lock raises there when it was lost)."""
     listener = listener or SilentListener()
     reasons = refusals(plan, set(allowed))
     if reasons:
@@ -153,6 +155,15 @@ def apply_plan(plan: Plan, cluster: "Cluster | None", verify: Verifier, listener
 
     with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="eisops-apply") as pool:
         for level in levels:
+            if before_level is not None:
+                try:
+                    before_level()
+                except EisopsError as exc:
+                    lines = [str(exc)]
+                    if result.done:
+                        lines.append(f"done before it: {', '.join(c.address for c in result.done)}")
+                    lines.append(f"not attempted: {', '.join(c.address for c in writing if c.level >= level)}")
+                    raise ApplyFailed("\n".join(lines)) from None
             batch = [c for c in writing if c.level == level]
             failures = dict(zip((c.address for c in batch), pool.map(make, batch)))
             made = [c for c in batch if failures[c.address] is None]

@@ -31,13 +31,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from eisops.cli import apply_cmd, init_cmd, plan_cmd, show_cmd, validate_cmd
+    from eisops.cli import apply_cmd, init_cmd, plan_cmd, show_cmd, unlock_cmd, validate_cmd
 
     cli.add_command(init_cmd.init)
     cli.add_command(validate_cmd.validate)
     cli.add_command(plan_cmd.plan)
     cli.add_command(show_cmd.show)
     cli.add_command(apply_cmd.apply)
+    cli.add_command(unlock_cmd.force_unlock)
 
 
 _register()

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,10 +15,16 @@ from eisops.cli.app import App, connection_options, manifest_paths, paths_argume
 from eisops.errors import EXIT_OK, ApplyRefused
 from eisops.planning.validate import load_manifests
 from eisops import __version__
+from eisops.cluster import lease
+from eisops.manifest.project import DEFAULT_PROJECT
 from eisops.plan import saved
 from eisops.plan.model import Action, Operation, Plan, ResourceChange
 from eisops.planning.planner import DeclaredNames, build_plan, read_live_state, stale_objects, verify_changes
 from eisops.resources.base import PlanContext
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
+    from eisops.planning.validate import LoadedManifest
 from eisops.render.text import render_text
 
 PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced", Action.DELETE: "deleted"}
@@ -49,40 +56,74 @@ class ProgressPrinter:
               help="Allow deleting managed indices whose manifest was removed (their documents are lost).")
 @click.option("--parallelism", type=click.IntRange(1, 100), default=DEFAULT_PARALLELISM, show_default=True,
               help="How many independent changes apply makes at once.")
+@click.option("--lock-timeout", "lock_timeout", default="0s", show_default=True, metavar="DURATION",
+              help="How long to wait for the project's lock when another apply holds it (30s, 5m, 1h).")
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
-          allow_replace: bool, allow_index_deletion: bool, parallelism: int) -> int:
+          allow_replace: bool, allow_index_deletion: bool, parallelism: int, lock_timeout: str) -> int:
     """Make the cluster match the manifests under PATHS (default: manifests), or apply the plan
     saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
                                         ("--allow-index-deletion", allow_index_deletion)) if given}
+    wait = duration_seconds(lock_timeout)
     if len(paths) == 1 and saved.is_saved_plan(paths[0]):
-        return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism)
+        return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism, wait)
     manifest = load_manifests(manifest_paths(paths))
     cluster = app.connect(url, ca_cert)
     try:
-        plan, ctx = build_plan(manifest, cluster)
-        if not plan.has_changes:
-            click.echo(render_text(plan), nl=False)
-            click.echo("Apply complete: nothing to do.")
-            return EXIT_OK
-        click.echo(render_text(plan))
-        reasons = refusals(plan, allowed)
-        if reasons:
-            raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
-        if not auto_approve:
-            if not can_ask():
-                raise ApplyRefused("apply needs a confirmation and there is no terminal to ask on; "
-                                   "nothing was applied.", "Review the plan and pass --auto-approve.")
-            answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
-            if answer.strip() != "yes":
-                raise ApplyRefused("apply cancelled; nothing was changed.")
-        result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
-                            parallelism)
+        # The plan is made under the project's lock, so no other apply changes the project between
+        # what this one reads and what it writes.
+        if not auto_approve and not can_ask():
+            # It will refuse after showing the plan: no lock is taken for a plan only shown.
+            return _plan_and_apply(manifest, cluster, None, allowed, auto_approve, parallelism)
+        with lease.take(cluster, manifest.project.name, wait) as held:
+            return _plan_and_apply(manifest, cluster, held, allowed, auto_approve, parallelism)
     finally:
         cluster.close()
+
+
+def _plan_and_apply(manifest: "LoadedManifest", cluster: "Cluster", held: lease.Lease | None, allowed: set[str],
+                    auto_approve: bool, parallelism: int) -> int:
+    plan, ctx = build_plan(manifest, cluster)
+    if not plan.has_changes:
+        click.echo(render_text(plan), nl=False)
+        click.echo("Apply complete: nothing to do.")
+        return EXIT_OK
+    click.echo(render_text(plan))
+    reasons = refusals(plan, allowed)
+    if reasons:
+        raise ApplyRefused("nothing was applied:\n  " + "\n  ".join(reasons))
+    if not auto_approve:
+        if not can_ask():
+            raise ApplyRefused("apply needs a confirmation and there is no terminal to ask on; "
+                               "nothing was applied.", "Review the plan and pass --auto-approve.")
+        answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+        if answer.strip() != "yes":
+            raise ApplyRefused("apply cancelled; nothing was changed.")
+    assert held is not None  # apply goes on only with a yes, and then it holds the lock
+    result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
+                        parallelism, held.check)
     _report(result)
     return EXIT_OK
+
+
+def duration_seconds(text: str) -> float:
+    """'30s', '5m', '1h', '0' -> seconds."""
+    value = text.strip().lower()
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    for unit in ("ms", "s", "m", "h"):
+        if value.endswith(unit):
+            number, scale = value[: -len(unit)], units[unit]
+            break
+    else:
+        number, scale = value, 1
+    try:
+        seconds = float(number) * scale
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a duration such as 30s, 5m or 1h", param_hint="--lock-timeout")
+    if seconds < 0:
+        raise click.BadParameter("a duration cannot be negative", param_hint="--lock-timeout")
+    return seconds
 
 
 def _report(result) -> None:
@@ -91,7 +132,7 @@ def _report(result) -> None:
 
 
 def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None, allowed: set[str],
-                 parallelism: int) -> int:
+                 parallelism: int, wait: float) -> int:
     """A saved plan was reviewed when it was made: it is applied without asking, once the cluster
     is shown to still hold what the plan was made from."""
     plan, source = saved.read(plan_file)
@@ -111,19 +152,20 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
         if missing:
             raise ApplyRefused(f"the plan takes secrets from environment variables that are not set: "
                                f"{', '.join(missing)}. Nothing was applied.")
-        ctx = PlanContext(DeclaredNames(dict(plan.declared), environment), cluster.version)
-        read_live_state(cluster, ctx)
-        stale = stale_objects(plan, ctx, environment)
-        if stale:
-            raise ApplyRefused("the saved plan is stale: the cluster no longer holds what it was made from; "
-                               "nothing was applied:\n  " + "\n  ".join(stale), "Plan again.")
-        click.echo(render_text(plan), nl=not plan.has_changes)
-        if not plan.has_changes:
-            click.echo("Apply complete: nothing to do.")
-            return EXIT_OK
-        plan = with_secrets(plan, environment)
-        result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
-                            parallelism)
+        with lease.take(cluster, plan.project or DEFAULT_PROJECT, wait) as held:
+            ctx = PlanContext(DeclaredNames(dict(plan.declared), environment, plan.project), cluster.version)
+            read_live_state(cluster, ctx)
+            stale = stale_objects(plan, ctx, environment)
+            if stale:
+                raise ApplyRefused("the saved plan is stale: the cluster no longer holds what it was made from; "
+                                   "nothing was applied:\n  " + "\n  ".join(stale), "Plan again.")
+            click.echo(render_text(plan), nl=not plan.has_changes)
+            if not plan.has_changes:
+                click.echo("Apply complete: nothing to do.")
+                return EXIT_OK
+            plan = with_secrets(plan, environment)
+            result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
+                                parallelism, held.check)
     finally:
         cluster.close()
     _report(result)

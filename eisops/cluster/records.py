@@ -76,7 +76,7 @@ def read(cluster: "Cluster", project: str | None = None) -> dict[str, dict[str, 
     return out
 
 
-def _ensure_index(cluster: "Cluster") -> None:
+def ensure_index(cluster: "Cluster") -> None:
     if getattr(cluster, "_records_index_ready", False):
         return
     try:
@@ -103,7 +103,7 @@ def apply_operation(cluster: "Cluster", operation: Any) -> None:
     name = body.get("endpoint")
     project = body.get("project")
     with _WRITER:
-        _ensure_index(cluster)
+        ensure_index(cluster)
         earlier = None
         if project is not None:
             legacy = cluster.request("GET", f"/{INDEX}/_doc/{DOCUMENT}", missing_ok=True)

@@ -243,6 +243,7 @@ class Plan:
     observed: tuple[Observation, ...] = ()
     #: the names the manifests declare, per kind: what a saved plan's check reads again
     declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    project: str | None = None  # the project planned
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action is action)
@@ -260,6 +261,7 @@ class Plan:
             "format_version": "1",
             "offline": self.offline,
             "server_version": self.server_version,
+            "project": self.project,
             "changes": [c.to_dict() for c in self.changes],
             "notes": list(self.notes),
             "summary": {a.value: self.count(a) for a in Action} | {"unchanged": self.unchanged},

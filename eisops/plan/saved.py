@@ -97,6 +97,7 @@ def read(path: str | Path) -> tuple[Plan, PlanSource]:
             int((data.get("summary") or {}).get("unchanged") or 0),
             tuple(Observation.from_dict(o) for o in data.get("observed") or ()),
             tuple((kind, tuple(names)) for kind, names in sorted((data.get("declared") or {}).items())),
+            data.get("project"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise EisopsError(f"{path} is not a complete saved plan ({type(exc).__name__}: {exc})") from None

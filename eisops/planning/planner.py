@@ -136,7 +136,7 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
                and c.action is not Action.DELETE else c for c in changes]
     declared = tuple((kind.kind, tuple(sorted(r.name for r in manifest.of_kind(kind.kind)))) for kind in KINDS)
     return Plan(tuple(changes), notes=tuple(notes), offline=ctx.offline, server_version=ctx.version,
-                unchanged=unchanged, observed=tuple(observed), declared=declared)
+                unchanged=unchanged, observed=tuple(observed), declared=declared, project=project.name)
 
 
 def _with_levels(changes: list[ResourceChange], manifest: "LoadedManifest") -> list[ResourceChange]:
@@ -196,6 +196,11 @@ class DeclaredNames:
 
     declared: dict[str, tuple[str, ...]]
     environment: dict[str, str] = field(default_factory=dict, repr=False)
+    project_name: str | None = None
+
+    @property
+    def project(self) -> Project:
+        return Project(self.project_name or DEFAULT_PROJECT, "(saved plan)")
 
     def of_kind(self, kind: str) -> list[Any]:
         return [_Named(name) for name in self.declared.get(kind, ())]

@@ -382,8 +382,16 @@ def get_doc(req: Request, index: str, doc_id: str) -> tuple[int, dict]:
                  "_primary_term": 1, "found": True, "_source": copy.deepcopy(doc["_source"])}
 
 
-def delete_document(state, index_name: str, doc_id: str) -> tuple[int, dict]:
+def delete_document(state, index_name: str, doc_id: str, if_seq_no: int | None = None) -> tuple[int, dict]:
     idx = _read_index(state, index_name)
+    existing = idx.docs.get(doc_id)
+    if if_seq_no is not None and (existing is None or existing["_seq_no"] != if_seq_no):
+        # Optimistic concurrency on delete, as on index (8.x/9.x): a conflict, also for a missing document.
+        current = (f"current document has seqNo [{existing['_seq_no']}] and primary term [1]" if existing
+                   else "document does not exist")
+        raise EsError("version_conflict_engine_exception",
+                      f"[{doc_id}]: version conflict, required seqNo [{if_seq_no}], primary term [1]. {current}",
+                      409, index_uuid=idx.uuid, shard="0", index=idx.name)
     doc = idx.docs.pop(doc_id, None)
     idx.seq_no += 1
     version = (doc["_version"] if doc else idx.tombstones.get(doc_id, 0)) + 1
@@ -395,7 +403,7 @@ def delete_document(state, index_name: str, doc_id: str) -> tuple[int, dict]:
 
 
 def delete_doc(req: Request, index: str, doc_id: str) -> tuple[int, dict]:
-    return _refreshed(req, delete_document(req.state, index, doc_id))
+    return _refreshed(req, delete_document(req.state, index, doc_id, _seq_no_param(req)))
 
 
 # -------------------------------------------------------------------- bulk
@@ -559,7 +567,8 @@ def register(router: Router) -> None:
     router.add("POST", "/{index}/_doc", index_doc, write)
     router.add(("PUT", "POST"), "/{index}/_create/{doc_id}", create_doc, write)
     router.add("GET", "/{index}/_doc/{doc_id}", get_doc, ("realtime", "refresh", "preference"))
-    router.add("DELETE", "/{index}/_doc/{doc_id}", delete_doc, ("refresh", "timeout", "wait_for_active_shards"))
+    router.add("DELETE", "/{index}/_doc/{doc_id}", delete_doc, ("refresh", "timeout", "wait_for_active_shards",
+                                                                 "if_seq_no", "if_primary_term"))
     bulk_params = ("refresh", "pipeline", "timeout", "wait_for_active_shards")
     router.add(("POST", "PUT"), "/_bulk", bulk, bulk_params)
     router.add(("POST", "PUT"), "/{index}/_bulk", bulk, bulk_params)
