@@ -148,6 +148,11 @@ def apply_plan(plan: Plan, cluster: "Cluster | None", verify: Verifier, listener
             for operation in change.operations:
                 send(cluster, operation)
         except EisopsError as exc:
+            for undo in change.on_failure:  # best effort: the failure is what the user must see
+                try:
+                    send(cluster, undo)
+                except EisopsError:
+                    pass
             return str(exc)
         with lock:
             listener.change_finished(change, time.monotonic() - started)

@@ -146,6 +146,8 @@ class ResourceChange:
     checks: tuple[Operation, ...] = ()
     #: apply makes the changes of one level concurrently, level after level (dependency order)
     level: int = 0
+    #: sent when one of ``operations`` fails, to leave no record of what was not made
+    on_failure: tuple[Operation, ...] = ()
 
     @property
     def address(self) -> str:
@@ -172,6 +174,8 @@ class ResourceChange:
             out["sensitive_paths"] = [list(p) for p in self.sensitive_paths]
         if self.checks:
             out["checks"] = [o.to_dict() for o in self.checks]
+        if self.on_failure:
+            out["on_failure"] = [o.to_dict() for o in self.on_failure]
         if self.action in WRITING_ACTIONS:
             out["level"] = self.level
         return out
@@ -185,6 +189,7 @@ class ResourceChange:
             data.get("requires"), tuple(data.get("notes") or ()), data.get("task_type"),
             tuple(tuple(p) for p in data.get("sensitive_paths") or ()),
             tuple(Operation.from_dict(o) for o in data.get("checks") or ()), int(data.get("level") or 0),
+            tuple(Operation.from_dict(o) for o in data.get("on_failure") or ()),
         )
 
 

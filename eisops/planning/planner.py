@@ -126,6 +126,9 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
                     unchanged += 1
                 else:
                     changes.append(change)
+    if not ctx.offline:
+        for kind in KINDS:
+            changes.extend(kind.orphan_changes(ctx))
     for kind in reversed(KINDS):
         for name in sorted((n for k, n in ctx.deleting if k == kind.kind), reverse=True):
             changes.append(kind.plan_delete(ctx.live[kind.kind][name], ctx))

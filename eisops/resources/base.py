@@ -151,6 +151,10 @@ class ResourceKind(ABC):
         """(spec path, variable) of every value the manifest takes from the environment."""
         return []
 
+    def orphan_changes(self, ctx: PlanContext) -> list[ResourceChange]:
+        """Changes that set eisops' own state right where it names objects that no longer exist."""
+        return []
+
     def check_together(self, resources: list["Resource"]) -> list["Diagnostic"]:
         """Problems that only show across all resources of the kind (e.g. overlapping templates)."""
         return []
@@ -194,6 +198,8 @@ class ResourceKind(ABC):
         """What still differs after ``change`` was applied; empty when the cluster now matches."""
         if change.action is Action.DELETE:
             return () if live is None else (FieldChange((), "exists", "deleted"),)
+        if change.after is None:
+            return ()  # a change of eisops' own record only: no object to compare
         if live is None:
             return (FieldChange((), None, "missing after apply"),)
         return diff_bodies(self.comparable_live(live.body, change.after, ctx), change.after,

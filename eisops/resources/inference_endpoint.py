@@ -374,6 +374,9 @@ class InferenceEndpointKind(ResourceKind):
             self.kind, resource.name, Action.CREATE, "the inference endpoint does not exist",
             after=after, task_type=resource.task_type,
             operations=_create_operations(resource, request, secrets, after),
+            # A create Elasticsearch refused leaves no record of an endpoint that does not exist.
+            on_failure=(_forget_operation(resource.name, resource.project),),
+            notes=self._orphan_note(resource.name, ctx),
         )
 
     @_secrets_marked
@@ -387,6 +390,11 @@ class InferenceEndpointKind(ResourceKind):
             return ResourceChange(self.kind, resource.name, Action.UPDATE,
                                   "eisops records the endpoint as one of its project's", before, after,
                                   operations=(_record_operation(resource, after, []),), task_type=resource.task_type)
+        if not changes and (record or {}).get("pending"):
+            return ResourceChange(self.kind, resource.name, Action.UPDATE,
+                                  "the apply that created the endpoint stopped before it recorded it as made; "
+                                  "eisops records it now", before, after,
+                                  operations=(_record_operation(resource, after, []),), task_type=resource.task_type)
         if not changes:
             return None
         blocked = self._refusal(resource, ctx)
@@ -398,12 +406,13 @@ class InferenceEndpointKind(ResourceKind):
         if replace_reasons:
             ops = (_delete_operation(resource.name, live.body.get("task_type"), force=True),
                    *_create_operations(resource, request, secrets, after))
+            on_failure = (_forget_operation(resource.name, resource.project),)
             notes = self._usage_notes(resource.name, ctx)
             return ResourceChange(
                 self.kind, resource.name, Action.REPLACE,
                 "Elasticsearch cannot update " + "; ".join(replace_reasons) + " in place",
                 before, after, changes, ops, requires="--allow-replace", notes=notes,
-                task_type=resource.task_type,
+                task_type=resource.task_type, on_failure=on_failure,
             )
         update_body: dict[str, Any] = {}
         changed_top = {c.path[0] for c in changes if c.path}
@@ -458,6 +467,30 @@ class InferenceEndpointKind(ResourceKind):
                     f"type [{resource.task_type}] (Elasticsearch 9.2+; this cluster runs {ctx.version})")
         return None
 
+    def _orphan_note(self, name: str, ctx: PlanContext) -> tuple[str, ...]:
+        record = (ctx.state.get(self.kind) or {}).get(name)
+        if record is None:
+            return ()
+        return (("an earlier apply stopped while it created this endpoint" if record.get("pending") else
+                 "eisops' record names this endpoint, which no longer exists (deleted outside eisops)")
+                + "; the record is made anew",)
+
+    def orphan_changes(self, ctx: PlanContext) -> list[ResourceChange]:
+        """Records of this project that name an endpoint that exists nowhere and that no manifest
+        declares: shown, and removed by apply (the endpoint is not touched: there is none)."""
+        project = _project_of(ctx)
+        live = ctx.live.get(self.kind, {})
+        out = []
+        for name, record in sorted((ctx.state.get(self.kind) or {}).items()):
+            if record.get("project") == project and name not in live and ctx.manifest.get(self.kind, name) is None:
+                why = ("an earlier apply stopped while it created it" if record.get("pending")
+                       else "it was deleted outside eisops")
+                out.append(ResourceChange(self.kind, name, Action.UPDATE,
+                                          f"eisops' record names this endpoint, which does not exist ({why}); "
+                                          "the record is removed", task_type=record.get("task_type"),
+                                          operations=(_forget_operation(name, project),)))
+        return out
+
     def _usage_notes(self, name: str, ctx: PlanContext) -> tuple[str, ...]:
         usage = _usage(name, ctx)
         notes = []
@@ -491,7 +524,7 @@ class InferenceEndpointKind(ResourceKind):
             "eisops manages this inference endpoint and no manifest declares it any more",
             before=before, task_type=live.body.get("task_type"),
             operations=(_delete_operation(live.name, live.body.get("task_type")),
-                        Operation("forget", body={"endpoint": live.name, "project": live.project}, record=True)),
+                        _forget_operation(live.name, live.project)),
         )
 
     # ------------------------------------------------------------------ applying
@@ -634,12 +667,17 @@ def _create_operations(resource: "Resource", request: dict[str, Any], secrets: l
     ends, and one that meets "already exists" (its first attempt went through, reference 7.5) is
     taken as done; the read-back after it checks the endpoint is the manifest's."""
     return (
-        _record_operation(resource, after, secrets),
+        _record_operation(resource, after, secrets, pending=True),
         Operation("create", "PUT", path("_inference", resource.task_type, resource.name), request,
                   (("timeout", f"{CREATE_TIMEOUT}s"),), _sources(resource, secrets),
                   accept=("resource_already_exists_exception",), timeout=CREATE_TIMEOUT + 30,
                   secrets=tuple(secrets)),
+        _record_operation(resource, after, secrets),
     )
+
+
+def _forget_operation(name: str, project: Any) -> Operation:
+    return Operation("forget", body={"endpoint": name, "project": project}, record=True)
 
 
 def _delete_operation(name: str, task_type: Any, force: bool = False) -> Operation:
@@ -647,7 +685,7 @@ def _delete_operation(name: str, task_type: Any, force: bool = False) -> Operati
                      params=(("force", True),) if force else ())
 
 
-def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list) -> Operation:
+def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list, pending: bool = False) -> Operation:
     """What eisops records of the endpoint once ``after`` is applied: the non-secret settings it
     applied and which secrets it holds. The fingerprints of the secrets the operation carries are
     made when it is carried out (records.apply_operation); planning computes none."""
@@ -655,6 +693,9 @@ def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list
     record = {
         "task_type": after.get("task_type"),
         "service": after.get("service"),
+        # A record written before its create says so: if that apply stops before the create is
+        # known to be done, the next plan sees a record that may name no endpoint, and says so.
+        **({"pending": True} if pending else {}),
         "applied": {
             "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS},
             "task_settings": after.get("task_settings") or {},

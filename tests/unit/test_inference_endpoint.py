@@ -38,7 +38,7 @@ def applied_record(spec_yaml, tmp_path, task_type="text_embedding", secrets=None
     manifest = endpoint_manifest(tmp_path, spec_yaml, task_type)
     ctx = PlanContext(manifest, "9.2.0")
     change = KIND.plan_create(manifest.resources[0], ctx)
-    record_op = next(op for op in change.operations if op.record)
+    record_op = [op for op in change.operations if op.record][-1]  # the record once the create is made
     fingerprints = {where[1]: records.fingerprint(value, salt) for where, value in record_op.secrets}
     return {**record_op.body["record"], "salt": salt, "secrets": fingerprints}
 

@@ -55,13 +55,13 @@ def _index_live(interval="1s", ftype="keyword"):
 # (manifest, live: kind -> name -> (body, managed), version, expected [(kind, name, action, [(method, path)])])
 CASES = {
     "endpoint created": (EIS.replace("MODEL", "jina-embeddings-v5-text-nano"), {}, "9.3.0", [
-        ("InferenceEndpoint", "emb", "create", [("", ""), ("PUT", "/_inference/text_embedding/emb")])]),
+        ("InferenceEndpoint", "emb", "create", [("", ""), ("PUT", "/_inference/text_embedding/emb"), ("", "")])]),
     "endpoint unchanged": (EIS.replace("MODEL", "jina-embeddings-v5-text-nano"),
                            {"InferenceEndpoint": {"emb": (EIS_LIVE, True)}}, "9.3.0", []),
     "endpoint model replaced": (EIS.replace("MODEL", "jina-embeddings-v5-text-small"),
                                 {"InferenceEndpoint": {"emb": (EIS_LIVE, True)}}, "9.3.0", [
         ("InferenceEndpoint", "emb", "replace", [("DELETE", "/_inference/text_embedding/emb"), ("", ""),
-                                                 ("PUT", "/_inference/text_embedding/emb")])]),
+                                                 ("PUT", "/_inference/text_embedding/emb"), ("", "")])]),
     "endpoint rate_limit refused on 9.2": (EIS.replace("MODEL", "jina-embeddings-v3, rate_limit: {requests_per_minute: 5}"),
                                            {}, "9.2.0", [("InferenceEndpoint", "emb", "blocked", [])]),
     "unmanaged endpoint is a conflict": (EIS.replace("MODEL", "jina-embeddings-v5-text-nano"),
