@@ -13,7 +13,7 @@ import click
 from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK, ApplyRefused
-from eisops.planning.validate import load_manifests
+from eisops.planning.validate import load_manifests, select_targets
 from eisops import __version__
 from eisops.cluster import lease
 from eisops.manifest.project import DEFAULT_PROJECT
@@ -56,19 +56,24 @@ class ProgressPrinter:
               help="Allow deleting managed indices whose manifest was removed (their documents are lost).")
 @click.option("--parallelism", type=click.IntRange(1, 100), default=DEFAULT_PARALLELISM, show_default=True,
               help="How many independent changes apply makes at once.")
+@click.option("--target", "targets", multiple=True, metavar="KIND/NAME",
+              help="Apply only this object and what it references (repeatable); nothing else is pruned.")
 @click.option("--lock-timeout", "lock_timeout", default="0s", show_default=True, metavar="DURATION",
               help="How long to wait for the project's lock when another apply holds it (30s, 5m, 1h).")
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
-          allow_replace: bool, allow_index_deletion: bool, parallelism: int, lock_timeout: str) -> int:
+          allow_replace: bool, allow_index_deletion: bool, parallelism: int, targets: tuple[str, ...],
+          lock_timeout: str) -> int:
     """Make the cluster match the manifests under PATHS (default: manifests), or apply the plan
     saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
                                         ("--allow-index-deletion", allow_index_deletion)) if given}
     wait = duration_seconds(lock_timeout)
     if len(paths) == 1 and saved.is_saved_plan(paths[0]):
+        if targets:
+            raise click.UsageError("--target goes with manifests; a saved plan applies as it was made")
         return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism, wait)
-    manifest = load_manifests(manifest_paths(paths))
+    manifest = select_targets(load_manifests(manifest_paths(paths)), list(targets))
     cluster = app.connect(url, ca_cert)
     try:
         # The plan is made under the project's lock, so no other apply changes the project between

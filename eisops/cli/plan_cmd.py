@@ -7,7 +7,7 @@ import click
 from eisops import __version__
 from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
 from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from eisops.planning.validate import load_manifests
+from eisops.planning.validate import load_manifests, select_targets
 from eisops.plan.model import Action
 from eisops.plan import saved
 from eisops.planning.planner import build_plan
@@ -24,15 +24,17 @@ from eisops.render.text import render_text
                    "holds a blocked change or a conflict (it cannot be applied).")
 @click.option("--output", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How to print the plan.")
+@click.option("--target", "targets", multiple=True, metavar="KIND/NAME",
+              help="Plan only this object and what it references (repeatable); nothing else is pruned.")
 @click.option("--out", "out", metavar="FILE", default=None,
               help="Also save the plan to FILE, for `eisops apply FILE` to apply exactly as it is.")
 @click.pass_obj
 def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, offline: bool,
-         detailed_exitcode: bool, output: str, out: str | None) -> int:
+         detailed_exitcode: bool, output: str, targets: tuple[str, ...], out: str | None) -> int:
     """Compare the manifests under PATHS (default: manifests) with the cluster and show the changes."""
     if out and offline:
         raise click.UsageError("an offline plan cannot be saved for apply: it was made without the cluster")
-    manifest = load_manifests(manifest_paths(paths), require_environment=not offline)
+    manifest = select_targets(load_manifests(manifest_paths(paths), require_environment=not offline), list(targets))
     cluster = None if offline else app.connect(url, ca_cert)
     try:
         result, _ = build_plan(manifest, cluster)

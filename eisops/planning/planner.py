@@ -81,7 +81,11 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
         notes.append(f"no project file: these manifests are planned as project [{project.name}]; name the project "
                      "in an eisops.yaml beside them (eisops init --project NAME)")
     kept, unowned = [], []
-    for kind in KINDS:
+    partial = getattr(manifest, "partial", False)
+    if partial:
+        notes.append("a partial plan (--target): only the targets and what they reference are planned, and nothing "
+                     "is pruned")
+    for kind in (() if partial else KINDS):
         for name, live in sorted(ctx.live.get(kind.kind, {}).items()):
             if not live.managed or (kind.kind, name) in desired_names:
                 continue
@@ -126,7 +130,7 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
                     unchanged += 1
                 else:
                     changes.append(change)
-    if not ctx.offline:
+    if not ctx.offline and not partial:
         for kind in KINDS:
             changes.extend(kind.orphan_changes(ctx))
     for kind in reversed(KINDS):

@@ -8,6 +8,7 @@ are handed to the planner, which checks them against the live state. No requests
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ class LoadedManifest(Manifest):
     external: list[ExternalReference] = field(default_factory=list)
     files: int = 0
     project: Project = field(default_factory=lambda: Project(DEFAULT_PROJECT))
+    partial: bool = False  # cut down to --target objects: plan nothing else, prune nothing
     #: The values of the environment variables the manifests reference, read once when they are
     #: loaded, so that planning never looks at the environment. Never rendered or saved.
     environment: dict[str, str] = field(default_factory=dict, repr=False)
@@ -127,3 +129,36 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(problems))
+
+
+def select_targets(manifest: LoadedManifest, targets: list[str]) -> LoadedManifest:
+    """The manifests cut down to the ``KIND/NAME`` targets and what they reference (a pipeline's
+    endpoint, an index template's component templates, an index's pipeline), for a partial plan:
+    one that plans nothing else and prunes nothing."""
+    if not targets:
+        return manifest
+    wanted: list[Resource] = []
+    problems = []
+    for target in targets:
+        kind, _, name = target.partition("/")
+        resource = manifest.get(kind, name) if kind in BY_NAME else None
+        if resource is None:
+            problems.append(Diagnostic("--target", 1, 1, f"--target {target}: no manifest declares it (KIND/NAME, "
+                                                           f"KIND one of {', '.join(BY_NAME)})"))
+        else:
+            wanted.append(resource)
+    if problems:
+        raise ManifestError(problems)
+    selected: dict[tuple[str, str], Resource] = {}
+    while wanted:
+        resource = wanted.pop()
+        if resource.key in selected:
+            continue
+        selected[resource.key] = resource
+        for ref in BY_NAME[resource.kind].references(resource):
+            target = manifest.get(ref.kind, ref.name)
+            if target is not None:
+                wanted.append(target)
+    resources = [r for r in manifest.resources if r.key in selected]
+    external = [e for e in manifest.external if e.source.key in selected]
+    return dataclasses.replace(manifest, resources=resources, external=external, partial=True)

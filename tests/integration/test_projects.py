@@ -119,3 +119,20 @@ def test_concurrent_applies_of_two_projects_keep_every_record(fake_es, tmp_path)
             plan = subprocess.run([sys.executable, "-m", "eisops", "plan", str(d), "--url", fake_es.url,
                                    "--detailed-exitcode"], capture_output=True, text=True, env=env, timeout=300)
             assert plan.returncode == 0, plan.stdout + plan.stderr
+
+
+def test_target_applies_one_object_and_what_it_references_without_touching_the_rest(fake_es, eisops, tmp_path):
+    docs = [pipeline("p1"), pipeline("p2"), endpoint("emb"),
+            "kind: Index\nname: docs\nspec: {settings: {default_pipeline: p1}, mappings: {properties: "
+            "{c: {type: semantic_text, inference_id: emb}}}}\n"]
+    a = project(tmp_path, "team-a", docs)
+    code, out, err = eisops("apply", a, "--url", fake_es.url, "--auto-approve", "--target", "Index/docs")
+    assert code == 0 and "Apply complete: 3 created" in out, out + err  # docs, its pipeline, its endpoint
+    es = Elasticsearch(fake_es.url)
+    assert "p2" not in (es.options(ignore_status=404).ingest.get_pipeline().body or {})
+    # a target plan never prunes: p1 left the manifests, yet the targeted plan keeps it
+    (a / "m.yaml").write_text("---\n".join([pipeline("p2"), endpoint("emb")]))
+    code, out, err = eisops("plan", a, "--url", fake_es.url, "--target", "IngestPipeline/p2", "--output", "json")
+    assert code == 0 and [c["name"] for c in __import__("json").loads(out)["changes"]] == ["p2"], out
+    code, out, err = eisops("plan", a, "--url", fake_es.url, "--target", "IngestPipeline/nope")
+    assert code == 1 and "--target IngestPipeline/nope: no manifest declares it" in err
