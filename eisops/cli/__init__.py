@@ -31,7 +31,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from eisops.cli import apply_cmd, init_cmd, plan_cmd, show_cmd, unlock_cmd, validate_cmd
+    from eisops.cli import apply_cmd, import_cmd, init_cmd, plan_cmd, show_cmd, unlock_cmd, validate_cmd
 
     cli.add_command(init_cmd.init)
     cli.add_command(validate_cmd.validate)
@@ -39,6 +39,7 @@ def _register() -> None:
     cli.add_command(show_cmd.show)
     cli.add_command(apply_cmd.apply)
     cli.add_command(unlock_cmd.force_unlock)
+    cli.add_command(import_cmd.import_)
 
 
 _register()

@@ -27,8 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from eisops.planning.validate import LoadedManifest
 from eisops.render.text import render_text
 
-PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced", Action.DELETE: "deleted"}
-ING = {Action.CREATE: "creating", Action.UPDATE: "updating", Action.REPLACE: "replacing", Action.DELETE: "deleting"}
+PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced", Action.DELETE: "deleted",
+        Action.ADOPT: "adopted"}
+ING = {Action.CREATE: "creating", Action.UPDATE: "updating", Action.REPLACE: "replacing", Action.DELETE: "deleting",
+       Action.ADOPT: "adopting"}
 
 
 def can_ask() -> bool:
@@ -58,12 +60,14 @@ class ProgressPrinter:
               help="How many independent changes apply makes at once.")
 @click.option("--target", "targets", multiple=True, metavar="KIND/NAME",
               help="Apply only this object and what it references (repeatable); nothing else is pruned.")
+@click.option("--adopt", is_flag=True,
+              help="Adopt existing objects eisops does not manage that equal their manifests.")
 @click.option("--lock-timeout", "lock_timeout", default="0s", show_default=True, metavar="DURATION",
               help="How long to wait for the project's lock when another apply holds it (30s, 5m, 1h).")
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
           allow_replace: bool, allow_index_deletion: bool, parallelism: int, targets: tuple[str, ...],
-          lock_timeout: str) -> int:
+          adopt: bool, lock_timeout: str) -> int:
     """Make the cluster match the manifests under PATHS (default: manifests), or apply the plan
     saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
@@ -73,7 +77,7 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
         if targets:
             raise click.UsageError("--target goes with manifests; a saved plan applies as it was made")
         return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism, wait)
-    manifest = select_targets(load_manifests(manifest_paths(paths)), list(targets))
+    manifest = dataclasses.replace(select_targets(load_manifests(manifest_paths(paths)), list(targets)), adopt=adopt)
     cluster = app.connect(url, ca_cert)
     try:
         # The plan is made under the project's lock, so no other apply changes the project between
@@ -133,6 +137,8 @@ def duration_seconds(text: str) -> float:
 
 def _report(result) -> None:
     counts = ", ".join(f"{result.count(a)} {PAST[a]}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))
+    if result.count(Action.ADOPT):
+        counts += f", {result.count(Action.ADOPT)} adopted"
     click.echo(f"Apply complete: {counts}.")
 
 

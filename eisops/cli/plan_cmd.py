@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from eisops import __version__
@@ -26,15 +28,18 @@ from eisops.render.text import render_text
               help="How to print the plan.")
 @click.option("--target", "targets", multiple=True, metavar="KIND/NAME",
               help="Plan only this object and what it references (repeatable); nothing else is pruned.")
+@click.option("--adopt", is_flag=True,
+              help="Adopt existing objects eisops does not manage that equal their manifests.")
 @click.option("--out", "out", metavar="FILE", default=None,
               help="Also save the plan to FILE, for `eisops apply FILE` to apply exactly as it is.")
 @click.pass_obj
 def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, offline: bool,
-         detailed_exitcode: bool, output: str, targets: tuple[str, ...], out: str | None) -> int:
+         detailed_exitcode: bool, output: str, targets: tuple[str, ...], adopt: bool, out: str | None) -> int:
     """Compare the manifests under PATHS (default: manifests) with the cluster and show the changes."""
     if out and offline:
         raise click.UsageError("an offline plan cannot be saved for apply: it was made without the cluster")
     manifest = select_targets(load_manifests(manifest_paths(paths), require_environment=not offline), list(targets))
+    manifest = dataclasses.replace(manifest, adopt=adopt)
     cluster = None if offline else app.connect(url, ca_cert)
     try:
         result, _ = build_plan(manifest, cluster)

@@ -20,10 +20,11 @@ class Action(str, enum.Enum):
     DELETE = "delete"
     BLOCKED = "blocked"  # Elasticsearch would refuse the change; never attempted
     CONFLICT = "conflict"  # the object exists but eisops does not manage it; never touched
+    ADOPT = "adopt"  # an existing object, equal to its manifest, becomes managed: only the marker is written
 
 
 #: Actions that write to the cluster.
-WRITING_ACTIONS = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
+WRITING_ACTIONS = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.ADOPT)
 
 
 @dataclass(frozen=True)

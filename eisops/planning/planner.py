@@ -115,7 +115,9 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
             if live is None:
                 changes.append(kind.plan_create(resource, ctx))
             elif not live.managed:
-                changes.append(kind.plan_conflict(resource, live, ctx))
+                adopt = resource.adopt or getattr(manifest, "adopt", False)
+                changes.append(kind.plan_adopt(resource, live, ctx) if adopt and not resource.name.startswith(".")
+                               else kind.plan_conflict(resource, live, ctx))
             elif live.project not in (None, project.name):
                 changes.append(ResourceChange(
                     kind.kind, resource.name, Action.CONFLICT,

@@ -34,6 +34,7 @@ class LoadedManifest(Manifest):
     files: int = 0
     project: Project = field(default_factory=lambda: Project(DEFAULT_PROJECT))
     partial: bool = False  # cut down to --target objects: plan nothing else, prune nothing
+    adopt: bool = False  # --adopt: adopt every unmanaged object that equals its manifest
     #: The values of the environment variables the manifests reference, read once when they are
     #: loaded, so that planning never looks at the environment. Never rendered or saved.
     environment: dict[str, str] = field(default_factory=dict, repr=False)

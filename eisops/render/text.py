@@ -1,6 +1,7 @@
 """The plan as text for people, in the manner of Terraform's plan output.
 
-``+`` create, ``~`` update in place, ``-/+`` replace, ``-`` delete, ``!`` blocked or conflict.
+``+`` create, ``~`` update in place, ``-/+`` replace, ``-`` delete, ``=`` adopt (an existing object
+becomes managed, unchanged), ``!`` blocked or conflict.
 Unchanged objects are not listed. Secret values are never shown. Returns strings; printing
 is the CLI's job.
 """
@@ -19,6 +20,7 @@ SIGNS = {
     Action.DELETE: "-",
     Action.BLOCKED: "!",
     Action.CONFLICT: "!",
+    Action.ADOPT: "=",
 }
 VERBS = {
     Action.CREATE: "will be created",
@@ -27,6 +29,7 @@ VERBS = {
     Action.DELETE: "will be deleted",
     Action.BLOCKED: "is blocked",
     Action.CONFLICT: "is not managed by eisops",
+    Action.ADOPT: "will be adopted",
 }
 SENSITIVE = "(sensitive value)"
 INDENT = "    "
@@ -118,6 +121,8 @@ def summary(plan: Plan) -> str:
     text = (f"Plan: {plan.count(Action.CREATE)} to create, {plan.count(Action.UPDATE)} to update, "
             f"{plan.count(Action.REPLACE)} to replace, {plan.count(Action.DELETE)} to delete")
     extra = []
+    if plan.count(Action.ADOPT):
+        extra.append(f"{plan.count(Action.ADOPT)} to adopt")
     if plan.count(Action.BLOCKED):
         extra.append(f"{plan.count(Action.BLOCKED)} blocked")
     if plan.count(Action.CONFLICT):

@@ -12,6 +12,7 @@ Elasticsearch; the kind modules know nothing about rendering, and plan without a
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from abc import ABC, abstractmethod
@@ -39,6 +40,12 @@ TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date",
 #: Every index but Elasticsearch's own ('.'-prefixed, which eisops never manages): reading the
 #: system indices too draws a deprecation warning ("this request accesses system indices", 8.x/9.x).
 USER_INDICES = "*,-.*"
+
+
+def _is_marker_path(path: tuple) -> bool:
+    """A path of eisops' own marker (``_meta.managed_by``/``eisops_project``, an index's declared record)."""
+    return any(key in (MANAGED_BY_KEY, PROJECT_KEY, "eisops_declared") for key in path if isinstance(key, str)) or \
+        path in (("_meta",), ("mappings", "_meta"))
 
 
 def body_digest(body: Any) -> str:
@@ -180,9 +187,55 @@ class ResourceKind(ABC):
             self.kind,
             resource.name,
             Action.CONFLICT,
-            f"a {self.noun} with this name exists but eisops does not manage it; it is left untouched",
+            f"a {self.noun} with this name exists but eisops does not manage it; it is left untouched. To manage "
+            f"it, write its manifest with `eisops import {self.kind} {resource.name}`, or make this manifest equal "
+            "to it and plan with --adopt",
             task_type=resource.task_type,
         )
+
+    def plan_adopt(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        """An existing object eisops does not manage, taken over as it is: adopted when it equals the
+        manifest but for eisops' marker (apply then writes only the marker), else a conflict that says
+        where it differs. Secrets cannot be read back: the manifest's are taken as the object's."""
+        as_managed = dataclasses.replace(live, managed=True, project=resource.project)
+        change = self.plan_update(resource, as_managed, ctx)
+        if change is None:
+            return ResourceChange(self.kind, resource.name, Action.ADOPT, "it already equals the manifest",
+                                  task_type=resource.task_type, operations=self.adopt_operations(resource, None, ctx))
+        differing = [c for c in change.changes if not (c.sensitive or _is_marker_path(c.path))]
+        if differing or change.action not in (Action.UPDATE,):
+            where = ", ".join(".".join(map(str, c.path)) for c in differing[:8]) or change.reason
+            return ResourceChange(self.kind, resource.name, Action.CONFLICT,
+                                  f"a {self.noun} with this name exists, eisops does not manage it, and it differs "
+                                  f"from the manifest at: {where}; make the manifest equal to it to adopt it",
+                                  change.before, change.after, tuple(differing), task_type=resource.task_type)
+        return ResourceChange(self.kind, resource.name, Action.ADOPT,
+                              "it equals the manifest; eisops writes only its marker, the body stays as it is",
+                              change.before, change.after, change.changes,
+                              self.adopt_operations(resource, change, ctx), task_type=resource.task_type,
+                              sensitive_paths=change.sensitive_paths)
+
+    def importable(self, live: LiveObject) -> bool:
+        """Whether ``eisops import --all`` takes this live object: not eisops', not Elasticsearch's own."""
+        meta = live.body.get("_meta") if isinstance(live.body, dict) else None
+        return (not live.managed and not live.name.startswith(".") and not self.is_builtin_name(live.name)
+                and not (isinstance(meta, dict) and meta.get("managed") is True))
+
+    def minimal_spec(self, live: LiveObject, ctx: PlanContext) -> tuple[dict[str, Any], str | None]:
+        """A manifest's spec (and task type) for a live object: its body without what Elasticsearch
+        adds or defaults, nor eisops' marker. Planned against the object, it shows no change."""
+        body = {k: v for k, v in live.body.items() if k not in TIMESTAMP_KEYS}
+        meta = {k: v for k, v in (body.get("_meta") or {}).items() if k not in (MANAGED_BY_KEY, PROJECT_KEY)}
+        body.pop("_meta", None)
+        if meta:
+            body["_meta"] = meta
+        return body, None
+
+    def adopt_operations(self, resource: "Resource", change: ResourceChange | None,
+                         ctx: PlanContext) -> tuple[Operation, ...]:
+        """The requests that mark an adopted object as the project's (a whole-body kind re-PUTs the
+        body it already has, with the marker: it has no other way to change ``_meta``)."""
+        return change.operations if change is not None else ()
 
     # ----------------------------------------------------------- applying
     def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:

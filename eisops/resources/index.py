@@ -184,6 +184,24 @@ class IndexKind(ResourceKind):
         out["aliases"] = {k: live_aliases[k] for k in sorted(wanted) if k in live_aliases}
         return out
 
+    def minimal_spec(self, live: LiveObject, ctx: PlanContext) -> tuple[dict[str, Any], str | None]:
+        settings = {k: v for k, v in index_settings.normalize(live.body.get("settings") or {}).items()
+                    if k not in IMPORT_SKIPPED_SETTINGS}
+        mapping = dict(live.body.get("mappings") or {})
+        meta = {k: v for k, v in (mapping.get("_meta") or {}).items()
+                if k not in ("managed_by", "eisops_project", DECLARED)}
+        mapping.pop("_meta", None)
+        if meta:
+            mapping["_meta"] = meta
+        spec: dict[str, Any] = {}
+        if settings:
+            spec["settings"] = settings
+        if mapping:
+            spec["mappings"] = mapping
+        if live.body.get("aliases"):
+            spec["aliases"] = live.body["aliases"]
+        return spec, None
+
     def desired(self, resource: "Resource", ctx: PlanContext) -> Any:
         return self._comparable_desired(self.desired_body(resource), ctx)
 
@@ -277,6 +295,10 @@ class IndexKind(ResourceKind):
             return ()
         check = template_block.simulate_block(ctx, body, [change.name], data_stream=None)
         return (check,) if check else ()
+
+
+#: Settings an imported index's manifest leaves out: Elasticsearch's defaults for a new index.
+IMPORT_SKIPPED_SETTINGS = frozenset({"index.routing.allocation.include._tier_preference"})
 
 
 def unreported_settings(live: dict[str, str], desired: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,11 @@ EMBEDDING_TASKS = ("text_embedding", "sparse_embedding", "embedding")
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
 
 #: service_settings keys Elasticsearch keeps in its secrets index and never returns (1.5).
+#: Which secrets a service takes (reference 1.5); most take an ``api_key``, these none.
+SERVICE_SECRETS = {"amazonbedrock": ("access_key", "secret_key"), "amazonsagemaker": ("access_key", "secret_key"),
+                   "googlevertexai": ("service_account_json",)}
+NO_SECRET_SERVICES = frozenset({"elastic", "elasticsearch", "elser", "custom"})
+
 #: The services whose endpoints run a trained model deployment of their own, and the settings of
 #: that deployment the update API changes in place (PR #114457, 8.17+: "num_allocations and
 #: adaptive_allocations"; only for a deployment the endpoint created, which is eisops' case).
@@ -466,6 +471,32 @@ class InferenceEndpointKind(ResourceKind):
             return (f"[service_settings] rate limit settings are not permitted for service [elastic] and task "
                     f"type [{resource.task_type}] (Elasticsearch 9.2+; this cluster runs {ctx.version})")
         return None
+
+    def importable(self, live: LiveObject) -> bool:
+        return not live.managed and not live.name.startswith(".")
+
+    def minimal_spec(self, live: LiveObject, ctx: PlanContext) -> tuple[dict[str, Any], str | None]:
+        """The endpoint's service, what GET shows of its settings (for the elastic service only the
+        model), and each secret the service takes as a ``${NAME}`` reference to set in the environment."""
+        body = live.body
+        service = body.get("service")
+        settings = dict(body.get("service_settings") or {})
+        if service == "elastic":
+            settings = {k: v for k, v in settings.items() if k == "model_id"}
+        for key in SERVICE_SECRETS.get(service, ("api_key",) if service not in NO_SECRET_SERVICES else ()):
+            settings[key] = "${" + re.sub(r"[^A-Z0-9]", "_", f"{live.name}_{key}".upper()) + "}"
+        spec: dict[str, Any] = {"service": service, "service_settings": settings}
+        if body.get("task_settings"):
+            spec["task_settings"] = body["task_settings"]
+        if body.get("chunking_settings"):
+            spec["chunking_settings"] = body["chunking_settings"]
+        return spec, body.get("task_type")
+
+    def adopt_operations(self, resource: "Resource", change: ResourceChange | None,
+                         ctx: PlanContext) -> tuple[Operation, ...]:
+        """An adopted endpoint is left as it is: eisops only records it (its secrets as the manifest's)."""
+        after, _, secrets = self._desired(resource, ctx, None)
+        return (_record_operation(resource, after, secrets),)
 
     def _orphan_note(self, name: str, ctx: PlanContext) -> tuple[str, ...]:
         record = (ctx.state.get(self.kind) or {}).get(name)
