@@ -53,7 +53,7 @@ def test_the_plan_privileges_plan_and_cannot_apply(real_es_secure, eisops, tmp_p
     assert code == 2 and err == "", out + err
     code, out, err = eisops("apply", manifests, "--url", url, "--auto-approve")
     assert code == 1 and "not allowed for these credentials (403)" in err, out + err
-    assert "action [" in err and "this action is granted by the cluster privileges" in err, err  # names the privilege
+    assert "action [" in err and "this action is granted by the" in err and "privileges [" in err, err  # names them
 
 
 def test_the_apply_privileges_apply(real_es_secure, eisops, tmp_path, monkeypatch):
