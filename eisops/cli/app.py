@@ -31,3 +31,9 @@ def connection_options(func):
 
 def manifest_paths(paths: tuple[str, ...]) -> list[str]:
     return list(paths) or ["manifests"]
+
+
+def echo_warnings(manifest) -> None:
+    """What validation found that may be a mistake, on standard error: the command goes on."""
+    for warning in getattr(manifest, "warnings", ()):
+        click.echo(f"Warning: {warning.render()}", err=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
-from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
+from eisops.cli.app import App, connection_options, echo_warnings, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK, ApplyRefused
 from eisops.planning.validate import load_manifests, select_targets
 from eisops import __version__
@@ -78,6 +78,7 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
             raise click.UsageError("--target goes with manifests; a saved plan applies as it was made")
         return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism, wait)
     manifest = dataclasses.replace(select_targets(load_manifests(manifest_paths(paths)), list(targets)), adopt=adopt)
+    echo_warnings(manifest)
     cluster = app.connect(url, ca_cert)
     try:
         # The plan is made under the project's lock, so no other apply changes the project between

@@ -7,7 +7,7 @@ import dataclasses
 import click
 
 from eisops import __version__
-from eisops.cli.app import App, connection_options, manifest_paths, paths_argument
+from eisops.cli.app import App, connection_options, echo_warnings, manifest_paths, paths_argument
 from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from eisops.planning.validate import load_manifests, select_targets
 from eisops.plan.model import Action
@@ -40,6 +40,7 @@ def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None,
         raise click.UsageError("an offline plan cannot be saved for apply: it was made without the cluster")
     manifest = select_targets(load_manifests(manifest_paths(paths), require_environment=not offline), list(targets))
     manifest = dataclasses.replace(manifest, adopt=adopt)
+    echo_warnings(manifest)
     cluster = None if offline else app.connect(url, ca_cert)
     try:
         result, _ = build_plan(manifest, cluster)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from eisops.cli.app import App, manifest_paths, paths_argument
+from eisops.cli.app import App, echo_warnings, manifest_paths, paths_argument
 from eisops.errors import EXIT_OK
 from eisops.planning.validate import load_manifests
 
@@ -15,6 +15,7 @@ from eisops.planning.validate import load_manifests
 def validate(app: App, paths: tuple[str, ...]) -> int:
     """Check the manifests under PATHS (default: manifests) without connecting to a cluster."""
     manifest = load_manifests(manifest_paths(paths))
+    echo_warnings(manifest)
     count = len(manifest.resources)
     click.echo(f"{count} resource{'s' if count != 1 else ''} in {manifest.files} file"
                f"{'s' if manifest.files != 1 else ''}: valid.")

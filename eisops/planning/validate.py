@@ -38,6 +38,7 @@ class LoadedManifest(Manifest):
     #: The values of the environment variables the manifests reference, read once when they are
     #: loaded, so that planning never looks at the environment. Never rendered or saved.
     environment: dict[str, str] = field(default_factory=dict, repr=False)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def _is_external(ref: Reference) -> bool:
@@ -61,6 +62,7 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
             problems.append(Diagnostic(project.file or paths[0], 1, 1, f"prune names unknown kind [{kind_name}]; "
                                        f"expected one of {', '.join(BY_NAME)}"))
     resources: list[Resource] = []
+    warnings: list[Diagnostic] = []
     for document in documents:
         resource, errs = read_envelope(document, tuple(BY_NAME))
         problems.extend(errs)
@@ -77,6 +79,8 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
             problems.append(resource.diagnostic(message, at_envelope=where))
         for where, message in kind.check_spec(resource):
             problems.append(resource.diagnostic(message, where))
+        for where, message in kind.check_warnings(resource):
+            warnings.append(resource.diagnostic(message, where))
 
     seen: dict[tuple[str, str], Resource] = {}
     for resource in resources:
@@ -125,7 +129,8 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
         problems.append(Diagnostic(where, 1, 1, "no manifests found (files ending in .yaml or .yml)"))
     if problems:
         raise ManifestError(_unique(problems))
-    return LoadedManifest(resources, external=external, files=files, environment=values, project=project)
+    return LoadedManifest(resources, external=external, files=files, environment=values, project=project,
+                          warnings=_unique(warnings))
 
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:

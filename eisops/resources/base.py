@@ -154,6 +154,10 @@ class ResourceKind(ABC):
     def references(self, resource: "Resource") -> list[Reference]:
         return []
 
+    def check_warnings(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        """(spec path, message) for what may be a mistake but Elasticsearch may take."""
+        return []
+
     def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
         """(spec path, variable) of every value the manifest takes from the environment."""
         return []

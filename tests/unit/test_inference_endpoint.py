@@ -278,3 +278,25 @@ def test_allocations_of_the_endpoints_own_deployment_are_updated_in_place(tmp_pa
         assert (op.verb, op.method, op.path) == ("update", "PUT", "/_inference/text_embedding/ep/_update")
         assert op.body == {"service_settings": update_settings}
         assert record.record and record.body["record"]["applied"]["service_settings"]["num_allocations"] == 2
+
+
+@pytest.mark.parametrize("settings, task, problem", [
+    ({"model_id": "jina-embeddings-v5-text-nano", "dimensions": 512}, "text_embedding", None),
+    ({"model_id": "jina-embeddings-v5-text-nano", "dimensions": 1024}, "text_embedding",
+     "produces 768 dimensions, or fewer by Matryoshka truncation: one of 32, 64, 128, 256, 512, 768; not 1024"),
+    ({"model_id": "jina-embeddings-v5-text-small", "dimensions": 300}, "text_embedding", "not 300"),
+    ({"model_id": "jina-reranker-v3"}, "text_embedding", "serves task type rerank, not text_embedding"),
+    ({"model_id": "jina-reranker-v2"}, "rerank", None),
+    ({"model_id": "jina-reranker-v2-base-multilingual"}, "rerank", None),
+])
+def test_the_model_catalog_checks_task_types_and_dimensions(settings, task, problem):
+    from eisops.resources.inference_endpoint import _eis_problems
+    messages = [m for _, m in _eis_problems(settings, task)]
+    assert (not messages) if problem is None else any(problem in m for m in messages), messages
+
+
+def test_an_unknown_elastic_model_is_a_warning_with_the_closest_ids(tmp_path):
+    manifest = endpoint_manifest(tmp_path, "service: elastic\nservice_settings: {model_id: jina-embedings-v5-text-nano}")
+    (warning,) = manifest.warnings
+    assert "is not one eisops knows of the elastic service; did you mean jina-embeddings-v5-text-nano" in warning.message
+    assert warning.line == 6

@@ -72,7 +72,7 @@ def test_spec_is_kept_whole_with_unknown_keys(tmp_path):
     ("kind: InferenceEndpoint\nname: e\ntask_type: text_embedding\nspec: {service: elastic, service_settings: {model_id: jina-reranker-v3}}\n",
      "serves task type rerank, not text_embedding"),
     ("kind: InferenceEndpoint\nname: e\ntask_type: text_embedding\nspec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano, dimensions: 1024}}\n",
-     "produces at most 768 dimensions"),
+     "produces 768 dimensions, or fewer by Matryoshka truncation"),
     ("kind: InferenceEndpoint\nname: e\ntask_type: rerank\nspec: {service: elastic, service_settings: {model_id: jina-reranker-v3}, chunking_settings: {strategy: word}}\n",
      "chunking_settings apply only to"),
     ("kind: InferenceEndpoint\nname: e\ntask_type: text_embedding\nspec: {service: elastic, service_settings: {model_id: x}, chunking_settings: {strategy: sentence, sentence_overlap: 2}}\n",
