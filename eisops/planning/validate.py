@@ -113,6 +113,7 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
 
     for kind in KINDS:
         problems.extend(kind.check_together([r for r in resources if r.kind == kind.kind]))
+    problems.extend(_vector_size_problems(resources, seen))
 
     values: dict[str, str] = {}
     for resource in resources:
@@ -168,3 +169,41 @@ def select_targets(manifest: LoadedManifest, targets: list[str]) -> LoadedManife
     resources = [r for r in manifest.resources if r.key in selected]
     external = [e for e in manifest.external if e.source.key in selected]
     return dataclasses.replace(manifest, resources=resources, external=external, partial=True)
+
+
+def _vector_size_problems(resources: list[Resource], declared: dict[tuple[str, str], Resource]) -> list[Diagnostic]:
+    """A ``dense_vector`` field filled by an inference endpoint of another size: Elasticsearch
+    refuses every document (the vector's length must equal ``dims``). The endpoint is found
+    through the ``inference`` processor of the index's default or final pipeline."""
+    from eisops.resources import index_settings, mappings
+
+    problems = []
+    endpoints = BY_NAME["InferenceEndpoint"]
+    pipelines = BY_NAME["IngestPipeline"]
+    for resource in resources:
+        if resource.kind == "Index":
+            blocks = [((), resource.spec)]
+        elif resource.kind in ("IndexTemplate", "ComponentTemplate"):
+            blocks = [(("template",), resource.spec.get("template"))]
+        else:
+            continue
+        for base, block in blocks:
+            if not isinstance(block, dict):
+                continue
+            settings = index_settings.normalize(block.get("settings") or {})
+            fields = {entry.name: entry for entry in mappings.walk_fields(block.get("mappings"), base + ("mappings",))
+                      if entry.definition.get("type") == "dense_vector"}
+            for key in ("index.default_pipeline", "index.final_pipeline"):
+                pipeline = declared.get(("IngestPipeline", str(settings.get(key))))
+                if pipeline is None:
+                    continue
+                for endpoint_id, output, _ in pipelines.inference_outputs(pipeline):
+                    entry, endpoint = fields.get(output), declared.get(("InferenceEndpoint", endpoint_id))
+                    dims = entry.definition.get("dims") if entry else None
+                    size = endpoints.output_dims(endpoint) if endpoint else None
+                    if isinstance(dims, int) and size is not None and dims != size:
+                        problems.append(resource.diagnostic(
+                            f"dense_vector field [{output}] has dims {dims}, but pipeline [{pipeline.name}] ({key}) "
+                            f"fills it from inference endpoint [{endpoint_id}], whose embeddings have {size} "
+                            "dimensions: Elasticsearch would refuse every document", entry.path + ("dims",)))
+    return problems

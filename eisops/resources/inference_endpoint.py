@@ -193,6 +193,17 @@ class InferenceEndpointKind(ResourceKind):
     def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
         return env_references(resource.spec)
 
+    def output_dims(self, resource: "Resource") -> int | None:
+        """How many dimensions the endpoint's embeddings have, when the manifest or the model says."""
+        settings = resource.spec.get("service_settings") or {}
+        dims = settings.get("dimensions") if isinstance(settings, dict) else None
+        if isinstance(dims, int) and not isinstance(dims, bool):
+            return dims
+        if resource.spec.get("service") == "elastic" and isinstance(settings, dict):
+            info = EIS_MODELS.get(EIS_MODEL_IDS.get(str(settings.get("model_id")), ""), {})
+            return info.get("dims")
+        return None
+
     def check_warnings(self, resource: "Resource") -> list[tuple[tuple, str]]:
         settings = resource.spec.get("service_settings")
         if resource.spec.get("service") == "elastic" and isinstance(settings, dict):

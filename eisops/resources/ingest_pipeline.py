@@ -94,6 +94,18 @@ class IngestPipelineKind(WholeBodyKind):
                                               "inference processor model_id", optional=True))
         return refs
 
+    def inference_outputs(self, resource: "Resource") -> list[tuple[str, str, tuple]]:
+        """(endpoint id, output field, spec path) of each inference processor's ``input_output``."""
+        out = []
+        for key in ("processors", "on_failure"):
+            for here, ptype, options in iter_processors(resource.spec.get(key), (key,)):
+                if ptype != "inference" or not isinstance(options.get("model_id"), str):
+                    continue
+                for i, pair in enumerate(options.get("input_output") or []):
+                    if isinstance(pair, dict) and isinstance(pair.get("output_field"), str):
+                        out.append((options["model_id"], pair["output_field"], here + ("input_output", i)))
+        return out
+
     def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
         """The simulate API parses the pipeline as PUT would, and writes nothing (reference 5).
         Errors while running the processors over the empty sample document come back per

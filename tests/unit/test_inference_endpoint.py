@@ -300,3 +300,39 @@ def test_an_unknown_elastic_model_is_a_warning_with_the_closest_ids(tmp_path):
     (warning,) = manifest.warnings
     assert "is not one eisops knows of the elastic service; did you mean jina-embeddings-v5-text-nano" in warning.message
     assert warning.line == 6
+
+
+DIMS_THROUGH_PIPELINE = """
+kind: InferenceEndpoint
+name: nano
+task_type: text_embedding
+spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
+---
+kind: IngestPipeline
+name: embed
+spec:
+  processors:
+    - inference: {model_id: nano, input_output: [{input_field: body, output_field: body_vector}]}
+---
+kind: Index
+name: docs
+spec:
+  settings: {index.default_pipeline: embed}
+  mappings:
+    properties:
+      body: {type: text}
+      body_vector: {type: dense_vector, dims: DIMS}
+"""
+
+
+@pytest.mark.parametrize("dims, problem", [(768, False), (1024, True)])
+def test_a_dense_vector_filled_through_a_pipeline_must_have_the_endpoints_size(tmp_path, dims, problem):
+    from eisops.errors import ManifestError
+    text = DIMS_THROUGH_PIPELINE.replace("DIMS", str(dims))
+    if not problem:
+        manifest_from(tmp_path, text)
+        return
+    with pytest.raises(ManifestError) as info:
+        manifest_from(tmp_path, text)
+    assert ("dense_vector field [body_vector] has dims 1024, but pipeline [embed] (index.default_pipeline) fills it "
+            "from inference endpoint [nano], whose embeddings have 768 dimensions") in info.value.diagnostics[0].message
