@@ -266,6 +266,7 @@ class InferenceEndpointKind(ResourceKind):
         state = records.read(cluster, _project_of(ctx))
         ctx.state[self.kind] = state
         ctx.state["inference_usage"] = read_usage(cluster)
+        ctx.state["inference_services"] = read_services(cluster)
         out = {}
         for endpoint in body.get("endpoints") or []:
             name = endpoint.get("inference_id")
@@ -499,12 +500,28 @@ class InferenceEndpointKind(ResourceKind):
         return list(dict.fromkeys(reasons))
 
     def _refusal(self, resource: "Resource", ctx: PlanContext) -> str | None:
-        """A rule of this cluster's version that would refuse the manifest."""
+        """A rule of this cluster that would refuse the manifest: its version's, or that it does not
+        offer the service, the task type or the model (GET _inference/_services, read with the rest)."""
         settings = resource.spec.get("service_settings") or {}
-        if (resource.spec.get("service") == "elastic" and "rate_limit" in settings
+        service = resource.spec.get("service")
+        if (service == "elastic" and "rate_limit" in settings
                 and ctx.version and version_tuple(ctx.version) >= (9, 2)):
             return (f"[service_settings] rate limit settings are not permitted for service [elastic] and task "
                     f"type [{resource.task_type}] (Elasticsearch 9.2+; this cluster runs {ctx.version})")
+        offered = ctx.state.get("inference_services")
+        if isinstance(offered, dict) and isinstance(service, str):
+            if service not in offered:
+                if service == "elastic":
+                    return ("this cluster does not offer the Elastic Inference Service (the [elastic] service is not "
+                            "among its inference services). Fix: use Elastic Cloud, or connect this self-managed "
+                            "cluster to the service with Cloud Connect (Elasticsearch 9.3+), or choose another "
+                            "service for the endpoint")
+                return (f"this cluster does not offer the [{service}] inference service (it offers "
+                        f"{', '.join(sorted(offered))}): the create would fail with \"Unknown service [{service}]\"")
+            tasks = offered[service]
+            if tasks and resource.task_type not in tasks:
+                return (f"the [{service}] service of this cluster serves task types {', '.join(tasks)}, "
+                        f"not {resource.task_type}")
         return None
 
     def importable(self, live: LiveObject) -> bool:
@@ -626,6 +643,22 @@ def _no_such_api(exc: ClusterRequestError) -> bool:
 #: The read that tells which indices' semantic_text fields name which endpoints: what
 #: ``DELETE _inference/<id>?dry_run=true`` reports (1.9), for every endpoint in one request.
 USAGE_FILTER = "*.mappings.**.inference_id,*.mappings.**.search_inference_id"
+
+
+def read_services(cluster: "Cluster") -> dict[str, list[str]] | None:
+    """service -> the task types it serves on this cluster (``GET _inference/_services``, 1.11; the
+    Elastic Inference Service is listed only where the cluster is authorized for it). None when
+    the cluster does not say (an older version): then nothing is refused for it."""
+    try:
+        body = cluster.request("GET", "/_inference/_services")
+    except ClusterRequestError as exc:
+        if exc.status in (400, 403, 404, 405):
+            return None
+        raise
+    if not isinstance(body, list):
+        return None
+    return {item["service"]: list(item.get("task_types") or []) for item in body
+            if isinstance(item, dict) and isinstance(item.get("service"), str)}
 
 
 def read_usage(cluster: "Cluster") -> dict[str, list[str]]:

@@ -459,3 +459,17 @@ def test_setting_and_alias_removed_from_the_manifest_are_reset_and_removed(fake_
     assert set(es.indices.get_alias(index="docs-000001").body["docs-000001"]["aliases"]) == {"docs"}  # the template's stays
     code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
     assert code == 0, out
+
+
+def test_a_cluster_without_the_inference_service_gets_a_blocked_plan_with_the_fix(eisops, tmp_path):
+    from tests.fake_es import FakeElasticsearch
+    manifests = copy_examples(tmp_path)
+    with FakeElasticsearch(version="9.3.0", eis=False) as fake:
+        code, out, err = eisops("plan", manifests, "--url", fake.url, "--detailed-exitcode")
+        assert code == 1, out + err
+        assert out.count("this cluster does not offer the Elastic Inference Service") == 5
+        assert "Cloud Connect (Elasticsearch 9.3+)" in out
+        code, out, err = eisops("apply", manifests, "--url", fake.url, "--auto-approve")
+        assert code == 1 and "nothing was applied" in err
+        writes = [(m, p) for m, p, _ in fake.requests if m in ("PUT", "POST", "DELETE")]
+        assert writes and all(p.startswith("/.eisops-state") for _, p in writes), writes  # only the lock
