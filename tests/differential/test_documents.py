@@ -22,6 +22,17 @@ CASES: dict[str, list] = {
         ("GET", "/dt-missing/_doc/1", None),
         ("DELETE", "/dt-missing/_doc/1", None),
     ],
+    # eisops' records and locks: writes and deletes with the document's sequence number
+    "optimistic_concurrency_on_write_and_delete": [
+        ("PUT", "/dt-c/_doc/1?op_type=create", {"a": 1}),
+        ("PUT", "/dt-c/_doc/1?op_type=create", {"a": 2}),
+        ("PUT", "/dt-c/_doc/1?if_seq_no=0&if_primary_term=1", {"a": 3}),
+        ("PUT", "/dt-c/_doc/1?if_seq_no=0&if_primary_term=1", {"a": 4}),
+        ("DELETE", "/dt-c/_doc/1?if_seq_no=0&if_primary_term=1", None),
+        ("DELETE", "/dt-c/_doc/1?if_seq_no=1&if_primary_term=1", None),
+        ("DELETE", "/dt-c/_doc/1?if_seq_no=1&if_primary_term=1", None),
+        ("GET", "/dt-c/_doc/1", None),
+    ],
     "auto_create_and_dynamic_mapping": [
         ("PUT", "/dt-d/_doc/1", {
             "s": "text", "i": 5, "f": 1.5, "b": True, "n": None, "d": "2024-01-02", "dt": "2024-01-02T03:04:05Z",

@@ -249,6 +249,10 @@ CASES: dict[str, list] = {
             "mappings": {"properties": {"@timestamp": {"type": "date", "ignore_malformed": True}}}}}),
         ("PUT", f"{IT}/dt-r7", {"index_patterns": ["dt-r7-*"], "data_stream": {}, "template": {
             "mappings": {"properties": {"@timestamp": {"type": "date_nanos"}}}}}),
+        # index.mapping.ignore_malformed does not reach a data stream's @timestamp
+        ("PUT", f"{IT}/dt-r8", {"index_patterns": ["dt-r8-*"], "data_stream": {}, "template": {
+            "settings": {"index.mapping.ignore_malformed": True},
+            "mappings": {"properties": {"@timestamp": {"type": "date"}}}}}),
         ("GET", f"{IT}/dt-r*", None),
     ],
 }

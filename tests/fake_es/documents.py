@@ -386,9 +386,10 @@ def delete_document(state, index_name: str, doc_id: str, if_seq_no: int | None =
     idx = _read_index(state, index_name)
     existing = idx.docs.get(doc_id)
     if if_seq_no is not None and (existing is None or existing["_seq_no"] != if_seq_no):
-        # Optimistic concurrency on delete, as on index (8.x/9.x): a conflict, also for a missing document.
+        # Optimistic concurrency on delete, as on index (8.x/9.x): a conflict, also for a missing
+        # document, which real Elasticsearch words "but no document was found" (8.19.21, 9.5.2).
         current = (f"current document has seqNo [{existing['_seq_no']}] and primary term [1]" if existing
-                   else "document does not exist")
+                   else "but no document was found")
         raise EsError("version_conflict_engine_exception",
                       f"[{doc_id}]: version conflict, required seqNo [{if_seq_no}], primary term [1]. {current}",
                       409, index_uuid=idx.uuid, shard="0", index=idx.name)
