@@ -444,6 +444,15 @@ class InferenceEndpointKind(ResourceKind):
                                   task_type=resource.task_type)
         service = resource.spec.get("service")
         replace_reasons = self._replace_reasons(changes, ctx, service)
+        if replace_reasons and populated_by(resource.name, ctx):
+            fields = populated_by(resource.name, ctx)
+            return ResourceChange(
+                self.kind, resource.name, Action.BLOCKED,
+                "Elasticsearch cannot update " + "; ".join(replace_reasons) + " in place, and the endpoint embeds "
+                f"semantic_text fields that hold documents ({', '.join(fields)}): a new endpoint behind the same "
+                "id would leave their documents with another model's vectors, or refuse them. The way through: "
+                "declare a new endpoint id, point the fields at it, and migrate the index to a new one",
+                before, after, changes, task_type=resource.task_type)
         if replace_reasons:
             ops = (_delete_operation(resource.name, live.body.get("task_type"), force=True),
                    *_create_operations(resource, request, secrets, after))
@@ -580,8 +589,8 @@ class InferenceEndpointKind(ResourceKind):
         if usage.get("pipelines"):
             notes.append(f"used by ingest pipelines {sorted(usage['pipelines'])}: they fail while it is replaced")
         if usage.get("indexes"):
-            notes.append(f"used by semantic_text fields of indices {sorted(usage['indexes'])}: documents there keep "
-                         "embeddings of the old endpoint until they are indexed again")
+            notes.append(f"used by semantic_text fields of indices {sorted(usage['indexes'])}, which hold no "
+                         "documents yet")
         return tuple(notes)
 
     @_secrets_marked
@@ -642,7 +651,8 @@ def _no_such_api(exc: ClusterRequestError) -> bool:
 
 #: The read that tells which indices' semantic_text fields name which endpoints: what
 #: ``DELETE _inference/<id>?dry_run=true`` reports (1.9), for every endpoint in one request.
-USAGE_FILTER = "*.mappings.**.inference_id,*.mappings.**.search_inference_id"
+USAGE_FILTER = ("*.mappings.**.inference_id,*.mappings.**.search_inference_id,"
+                "*.mappings.**.model_settings.task_type")
 
 
 def read_services(cluster: "Cluster") -> dict[str, list[str]] | None:
@@ -666,10 +676,37 @@ def read_usage(cluster: "Cluster") -> dict[str, list[str]]:
     body = cluster.request("GET", f"/{USER_INDICES}/_mapping", params={"expand_wildcards": "open,closed,hidden",
                                                         "filter_path": USAGE_FILTER}) or {}
     usage: dict[str, set[str]] = {}
+    populated: dict[str, set[str]] = {}
     for index, mapping in body.items():
         for endpoint in _named_endpoints(mapping):
             usage.setdefault(endpoint, set()).add(index)
-    return {k: sorted(v) for k, v in sorted(usage.items())}
+        for endpoint, field in _populated_fields((mapping or {}).get("mappings") or {}):
+            populated.setdefault(endpoint, set()).add(f"{index}/{field}")
+    out: dict[str, Any] = {k: sorted(v) for k, v in sorted(usage.items())}
+    out["_populated"] = {k: sorted(v) for k, v in sorted(populated.items())}
+    return out
+
+
+def _populated_fields(node: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """(endpoint, field) of each semantic_text field that holds embeddings: Elasticsearch fills its
+    ``model_settings`` when the first document is embedded (2.1)."""
+    found = []
+    for name, child in ((node or {}).get("properties") or {}).items() if isinstance(node, dict) else ():
+        if not isinstance(child, dict):
+            continue
+        full = f"{prefix}{name}"
+        if isinstance(child.get("model_settings"), dict) and isinstance(child.get("inference_id"), str):
+            found.append((child["inference_id"], full))
+        found += _populated_fields(child, full + ".")
+        for sub_name, sub in (child.get("fields") or {}).items() if isinstance(child.get("fields"), dict) else ():
+            if isinstance(sub, dict) and isinstance(sub.get("model_settings"), dict) and isinstance(sub.get("inference_id"), str):
+                found.append((sub["inference_id"], f"{full}.{sub_name}"))
+    return found
+
+
+def populated_by(name: str, ctx: PlanContext) -> list[str]:
+    """``index/field`` of the semantic_text fields that hold embeddings of endpoint ``name``."""
+    return list(((ctx.state.get("inference_usage") or {}).get("_populated") or {}).get(name, []))
 
 
 def _named_endpoints(node: Any) -> set[str]:

@@ -473,3 +473,36 @@ def test_a_cluster_without_the_inference_service_gets_a_blocked_plan_with_the_fi
         assert code == 1 and "nothing was applied" in err
         writes = [(m, p) for m, p, _ in fake.requests if m in ("PUT", "POST", "DELETE")]
         assert writes and all(p.startswith("/.eisops-state") for _, p in writes), writes  # only the lock
+
+
+REPLACED = {"m.yaml": """
+    kind: InferenceEndpoint
+    name: emb
+    task_type: text_embedding
+    spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-small}}
+    ---
+    kind: Index
+    name: INDEX
+    spec:
+      mappings:
+        properties:
+          content: {type: semantic_text, inference_id: emb}
+"""}
+
+
+@pytest.mark.parametrize("fake_es_version", ["9.5.2"])
+@pytest.mark.parametrize("populated", [True, False])
+def test_replacing_an_endpoint_under_a_populated_semantic_text_field_is_blocked(fake_es, eisops, tmp_path, populated):
+    manifests = write_manifests(tmp_path / "m", {"m.yaml": REPLACED["m.yaml"].replace("INDEX", "kb")})
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    if populated:
+        client(fake_es.url).index(index="kb", id="1", document={"content": "hello"}, refresh=True)
+    path = manifests / "m.yaml"
+    path.write_text(path.read_text().replace("jina-embeddings-v5-text-small", "jina-embeddings-v5-text-nano"))
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve", "--allow-replace")
+    if populated:
+        assert code == 1 and "semantic_text fields that hold documents (kb/content)" in out, out + err
+        assert "declare a new endpoint id" in out and "nothing was applied" in err
+    else:
+        assert code == 0 and "1 replaced" in out, out + err
+        assert "used by semantic_text fields of indices ['kb'], which hold no documents yet" in out
