@@ -229,11 +229,3 @@ def read_documents(paths: list[str]) -> tuple[list[Document], list[Diagnostic], 
         documents.extend(docs)
         problems.extend(errs)
     return documents, problems, len(files)
-
-
-def load_documents(paths: list[str]) -> list[Document]:
-    """Read every document under ``paths``; raise ManifestError listing every YAML problem."""
-    documents, problems, _ = read_documents(paths)
-    if problems:
-        raise ManifestError(problems)
-    return documents

@@ -100,13 +100,6 @@ EIS_MODEL_IDS: dict[str, str] = {alias: model for model, info in EIS_MODELS.item
                                  for alias in (model, *info.get("aliases", ()))}
 
 
-def secret_paths(spec: dict[str, Any]) -> list[tuple]:
-    settings = spec.get("service_settings")
-    if not isinstance(settings, dict):
-        return []
-    return [("service_settings", k) for k in settings if k in SECRET_KEYS]
-
-
 def env_references(value: Any, at: tuple = ()) -> list[tuple[tuple, str]]:
     """(path, variable) for every ``${NAME}`` value below ``value``."""
     found = []
