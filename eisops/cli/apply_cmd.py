@@ -18,7 +18,7 @@ from eisops import __version__
 from eisops.cluster import lease
 from eisops.manifest.project import DEFAULT_PROJECT
 from eisops.plan import saved
-from eisops.plan.model import Action, Operation, Plan, ResourceChange
+from eisops.plan.model import Action, ResourceChange
 from eisops.planning.planner import DeclaredNames, build_plan, read_live_state, stale_objects, verify_changes
 from eisops.resources.base import PlanContext
 
@@ -159,8 +159,7 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
                                f"{source.cluster_uuid}); {saved.url_without_credentials(cluster.url)} is cluster "
                                f"{uuid}. Nothing was applied.")
         environment = dict(os.environ)
-        missing = sorted({var for change in plan.changes for op in change.operations
-                          for _, var in op.secret_sources if var not in environment})
+        missing = sorted(saved.secret_variables(plan) - set(environment))
         if missing:
             raise ApplyRefused(f"the plan takes secrets from environment variables that are not set: "
                                f"{', '.join(missing)}. Nothing was applied.")
@@ -175,20 +174,10 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
             if not plan.has_changes:
                 click.echo("Apply complete: nothing to do.")
                 return EXIT_OK
-            plan = with_secrets(plan, environment)
+            plan = saved.with_secrets(plan, environment)
             result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
                                 parallelism, held.check)
     finally:
         cluster.close()
     _report(result)
     return EXIT_OK
-
-
-def with_secrets(plan: Plan, environment: dict[str, str]) -> Plan:
-    """The plan with each operation's secret values read from the environment variables it names."""
-    def filled(op: Operation) -> Operation:
-        if not op.secret_sources:
-            return op
-        return dataclasses.replace(op, secrets=tuple((where, environment[var]) for where, var in op.secret_sources))
-    return dataclasses.replace(plan, changes=tuple(
-        dataclasses.replace(c, operations=tuple(filled(op) for op in c.operations)) for c in plan.changes))

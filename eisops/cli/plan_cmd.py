@@ -43,7 +43,7 @@ def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None,
     echo_warnings(manifest)
     cluster = None if offline else app.connect(url, ca_cert)
     try:
-        result, _ = build_plan(manifest, cluster)
+        result, _ = build_plan(manifest, cluster, observe=bool(out))
         if out and cluster is not None:
             saved.write(out, result, saved.PlanSource(__version__, cluster.version,
                                                       saved.url_without_credentials(cluster.url),

@@ -10,6 +10,7 @@ reads and writes that file; it sends no request and knows no kind of object.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from eisops.errors import EisopsError
-from eisops.plan.model import Observation, Plan, ResourceChange
+from eisops.plan.model import Observation, Operation, Plan, ResourceChange
 
 FORMAT = "eisops-saved-plan"
 FORMAT_VERSION = 1
@@ -102,3 +103,19 @@ def read(path: str | Path) -> tuple[Plan, PlanSource]:
     except (KeyError, TypeError, ValueError) as exc:
         raise EisopsError(f"{path} is not a complete saved plan ({type(exc).__name__}: {exc})") from None
     return plan, source
+
+
+def secret_variables(plan: Plan) -> set[str]:
+    """The environment variables a saved plan's operations take secrets from."""
+    return {var for change in plan.changes for op in change.operations for _, var in op.secret_sources}
+
+
+def with_secrets(plan: Plan, environment: dict[str, str]) -> Plan:
+    """The plan with each operation's secret values read from the environment variables it names."""
+    def filled(op: Operation) -> Operation:
+        if not op.secret_sources:
+            return op
+        return dataclasses.replace(op, secrets=tuple((where, environment[var]) for where, var in op.secret_sources))
+
+    return dataclasses.replace(plan, changes=tuple(
+        dataclasses.replace(c, operations=tuple(filled(op) for op in c.operations)) for c in plan.changes))

@@ -24,8 +24,6 @@ from eisops.planning.ordering import dependency_order
 from eisops.resources import BY_NAME, KINDS
 from eisops.resources.base import PlanContext, body_digest
 
-from eisops.planning.validate import LoadedManifest as LoadedManifestType
-
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
     from eisops.planning.validate import LoadedManifest
@@ -62,22 +60,24 @@ def check_external_references(manifest: "LoadedManifest", ctx: PlanContext) -> N
         raise ManifestError(problems)
 
 
-def build_plan(manifest: "LoadedManifest", cluster: "Cluster | None") -> tuple[Plan, PlanContext]:
+def build_plan(manifest: "LoadedManifest", cluster: "Cluster | None",
+               observe: bool = False) -> tuple[Plan, PlanContext]:
     """The plan that makes the cluster match ``manifest`` (``cluster=None``: against an empty cluster),
-    and the context it was made in, which the applier needs to carry it out."""
+    and the context it was made in, which the applier needs to carry it out. ``observe``: record
+    what the plan saw of every object, which only a plan saved for later needs."""
     ctx = PlanContext(manifest, cluster.version if cluster else None, offline=cluster is None)
     if cluster is not None:
         read_live_state(cluster, ctx)
         check_external_references(manifest, ctx)
-    return plan_from_state(manifest, ctx), ctx
+    return plan_from_state(manifest, ctx, observe), ctx
 
 
-def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
+def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext, observe: bool = False) -> Plan:
     """The plan, given the live state already in ``ctx`` (used by build_plan and by tests)."""
     desired_names = {(r.kind, r.name) for r in manifest.resources}
     project = getattr(manifest, "project", None) or Project(DEFAULT_PROJECT)
     notes: list[str] = []
-    if project.file is None and isinstance(manifest, LoadedManifestType):
+    if project.file is None:
         notes.append(f"no project file: these manifests are planned as project [{project.name}]; name the project "
                      "in an eisops.yaml beside them (eisops init --project NAME)")
     kept, unowned = [], []
@@ -110,7 +110,7 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
         live_objects = ctx.live.get(kind.kind, {})
         for resource in dependency_order(manifest.of_kind(kind.kind)):
             live = live_objects.get(resource.name)
-            if not ctx.offline:
+            if observe and not ctx.offline:
                 observed.append(kind.observe(resource, live, ctx))
             if live is None:
                 changes.append(kind.plan_create(resource, ctx))
@@ -138,7 +138,8 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext) -> Plan:
     for kind in reversed(KINDS):
         for name in sorted((n for k, n in ctx.deleting if k == kind.kind), reverse=True):
             changes.append(kind.plan_delete(ctx.live[kind.kind][name], ctx))
-            observed.append(kind.observe_deleted(ctx.live[kind.kind][name], ctx))
+            if observe:
+                observed.append(kind.observe_deleted(ctx.live[kind.kind][name], ctx))
     changes = _with_levels(changes, manifest)
     ctx.writing = {(c.kind, c.name) for c in changes if c.action in WRITING_ACTIONS}
     changes = [dataclasses.replace(c, checks=BY_NAME[c.kind].checks(c, ctx)) if c.action in WRITING_ACTIONS

@@ -129,18 +129,12 @@ class IndexKind(ResourceKind):
             "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}) or {}
         managed = sorted(n for n, body in markers.items()
                          if not n.startswith(".") and has_marker(((body or {}).get("mappings") or {}).get("_meta")))
-        wanted = sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed))
-        if not wanted:
-            return {}
-        # 2. Settings, mappings and aliases of exactly those indices, by name in one request
-        #    (by wildcards of their common prefixes when the names would not fit in one URL).
-        found: dict[str, Any] = {}
-        for expression in name_expressions(wanted):
-            found.update(cluster.request("GET", path(expression), params={
-                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
-        return _objects({name: body for name, body in found.items() if name in set(wanted)})
+        # 2. Settings, mappings and aliases of exactly those indices and the declared ones.
+        return self.read_back(cluster, sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed)), ctx)
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
+        """The indices ``names``, by name in one request (by wildcards of their common prefixes when
+        the names would not fit in one URL)."""
         found: dict[str, Any] = {}
         for expression in name_expressions(sorted(names)):
             found.update(cluster.request("GET", path(expression), params={

@@ -260,30 +260,14 @@ class InferenceEndpointKind(ResourceKind):
         ctx.state[self.kind] = state
         ctx.state["inference_usage"] = read_usage(cluster)
         ctx.state["inference_services"] = read_services(cluster)
-        out = {}
-        for endpoint in body.get("endpoints") or []:
-            name = endpoint.get("inference_id")
-            if not isinstance(name, str):
-                continue
-            record = state.get(name)
-            managed = record is not None and not name.startswith(".")
-            out[name] = LiveObject(name, endpoint, managed, extra={"record": record},
-                                   project=(record or {}).get("project"))
-        return out
+        return _endpoint_objects(body, state)
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         """The endpoints and eisops' record of them as apply left them (two requests)."""
         body = cluster.request("GET", "/_inference/_all") or {}
         state = records.read(cluster, _project_of(ctx))
         ctx.state[self.kind] = state
-        out = {}
-        for endpoint in body.get("endpoints") or []:
-            name = endpoint.get("inference_id")
-            if name in names:
-                record = state.get(name)
-                out[name] = LiveObject(name, endpoint, record is not None, extra={"record": record},
-                                       project=(record or {}).get("project"))
-        return out
+        return {name: obj for name, obj in _endpoint_objects(body, state).items() if name in names}
 
     # ------------------------------------------------------------------ comparison
     def _desired(self, resource: "Resource", ctx: PlanContext, record: dict | None) -> tuple[dict, dict, list]:
@@ -419,15 +403,12 @@ class InferenceEndpointKind(ResourceKind):
         after, request, secrets = self._desired(resource, ctx, record)
         before = self._comparable_live(live, after)
         changes = diff_bodies(before, after, sensitive=[("service_settings", k) for k in SECRET_KEYS])
-        if not changes and live.project is None:
-            # Recorded by an eisops from before projects: the record moves into the project's.
-            return ResourceChange(self.kind, resource.name, Action.UPDATE,
-                                  "eisops records the endpoint as one of its project's", before, after,
-                                  operations=(_record_operation(resource, after, []),), task_type=resource.task_type)
-        if not changes and (record or {}).get("pending"):
-            return ResourceChange(self.kind, resource.name, Action.UPDATE,
-                                  "the apply that created the endpoint stopped before it recorded it as made; "
-                                  "eisops records it now", before, after,
+        if not changes and (live.project is None or (record or {}).get("pending")):
+            # Only the record is behind: written by an eisops from before projects (it moves into the
+            # project's), or by an apply that stopped before it recorded the create as made.
+            reason = ("eisops records the endpoint as one of its project's" if live.project is None else
+                      "the apply that created the endpoint stopped before it recorded it as made; eisops records it now")
+            return ResourceChange(self.kind, resource.name, Action.UPDATE, reason, before, after,
                                   operations=(_record_operation(resource, after, []),), task_type=resource.task_type)
         if not changes:
             return None
@@ -783,6 +764,20 @@ def eis_warnings(settings: dict[str, Any]) -> list[tuple[tuple, str]]:
     close = difflib.get_close_matches(model, list(EIS_MODEL_IDS), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(close)}?" if close else f"; known models: {', '.join(EIS_MODELS)}"
     return [(("service_settings", "model_id"), f"model [{model}] is not one eisops knows of the elastic service{hint}")]
+
+
+def _endpoint_objects(body: dict[str, Any], state: dict[str, dict[str, Any]]) -> dict[str, LiveObject]:
+    """The endpoints GET _inference returned, each managed when eisops' record names it (never a
+    preconfigured '.' endpoint), with the record and the project that recorded it."""
+    out = {}
+    for endpoint in body.get("endpoints") or []:
+        name = endpoint.get("inference_id")
+        if not isinstance(name, str):
+            continue
+        record = state.get(name)
+        out[name] = LiveObject(name, endpoint, record is not None and not name.startswith("."),
+                               extra={"record": record}, project=(record or {}).get("project"))
+    return out
 
 
 def _project_of(ctx: PlanContext) -> str | None:
