@@ -2,7 +2,7 @@
 
 What it is for: ``fake_es`` — a started ``FakeElasticsearch`` with fresh state
 for each test (function scope, emulated version from the
-``fake_es_version`` fixture, default 9.2.0, overridable per module or via
+``fake_es_version`` fixture, default 9.3.0, overridable per module or via
 indirect parametrisation) — and ``fake_es_url``. Load it with
 ``pytest_plugins = ["tests.fake_es.fixtures"]``.
 
@@ -21,7 +21,7 @@ from .server import FakeElasticsearch
 @pytest.fixture
 def fake_es_version() -> str:
     """Emulated server version; override this fixture to test another version."""
-    return "9.2.0"
+    return "9.3.0"
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from .errors import (
 )
 from .inference_services import (
     ALL_TASK_TYPES, DEFAULT_DISCOVERED_DIMS, DISCOVERED_DIMS, EIS_MODELS, EMBEDDING_TASKS, ES_MODELS,
-    SERVICES, ServiceDef, rate_limit_default, services_catalogue,
+    SERVICES, ServiceDef, eis_offers, rate_limit_default, services_catalogue,
 )
 from .pipelines import pipelines_referencing_model
 from .mappings import semantic_text_fields
@@ -146,10 +146,10 @@ def _build_service_settings(svc: ServiceDef, task: str, given: dict, state) -> t
 def _elastic_settings(task: str, known: dict, state) -> tuple[dict, dict]:
     model = known["model_id"]
     entry = EIS_MODELS.get(model)
-    if entry is None:
+    if entry is None or not eis_offers(state.version, model):
+        offered = sorted(m for m in EIS_MODELS if eis_offers(state.version, m))
         raise status_exception(
-            f"Unknown model [{model}] for the [elastic] service; supported models are "
-            f"[{', '.join(sorted(EIS_MODELS))}]"
+            f"Unknown model [{model}] for the [elastic] service; supported models are [{', '.join(offered)}]"
         )
     if entry[0] != task:
         raise status_exception(f"Model [{model}] does not support task type [{task}] in the [elastic] service")
@@ -166,7 +166,9 @@ def _elastic_settings(task: str, known: dict, state) -> tuple[dict, dict]:
     if task == "text_embedding":
         # PUT validation stores the real embedding size and the similarity (default cosine);
         # GET exposes only model_id (9.2+).
-        hidden = {"dimensions": entry[1], "similarity": known.get("similarity", "cosine"), "element_type": "float"}
+        # A dimensions setting truncates the Matryoshka embedding (the Jina models' cards).
+        dims = known.get("dimensions") if isinstance(known.get("dimensions"), int) else entry[1]
+        hidden = {"dimensions": dims, "similarity": known.get("similarity", "cosine"), "element_type": "float"}
         if "max_input_tokens" in known:
             hidden["max_input_tokens"] = known["max_input_tokens"]
     if state.version.eis_rate_limit_shown:
@@ -240,6 +242,13 @@ def create(req: Request, inference_id: str, task_type: str | None = None) -> tup
         raise status_exception("[service_settings] and [task_settings] must be objects")
     shown, hidden, secrets = _build_service_settings(svc, task_type, service_settings, state)
     unknown_task = {k: v for k, v in task_settings.items() if k not in svc.task_settings}
+    if service_name == "elastic":
+        # Only EIS rerank endpoints take a task setting: top_n, a positive integer
+        # (ElasticInferenceServiceRerankTaskSettings.fromMap).
+        unknown_task = {k: v for k, v in task_settings.items() if task_type != "rerank" or k != "top_n"}
+        top_n = task_settings.get("top_n")
+        if not unknown_task and top_n is not None and (isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1):
+            raise validation_failed([f"[task_settings] Invalid value [{java_str(top_n)}]. [top_n] must be a positive integer"])
     if unknown_task:
         raise unknown_settings(unknown_task, service_name)
     record = {

@@ -123,20 +123,34 @@ DISCOVERED_DIMS = {
 }
 DEFAULT_DISCOVERED_DIMS = 1024  # deterministic stand-in for models not in the table
 
-# EIS model catalogue: model_id -> (task_type, dims, max input tokens).
-EIS_MODELS: dict[str, tuple[str, int | None, int | None]] = {
-    "elser_model_2": ("sparse_embedding", None, 512),
-    "jina-embeddings-v5-text-small": ("text_embedding", 1024, 32768),
-    "jina-embeddings-v5-text-nano": ("text_embedding", 768, 8192),
-    "jina-embeddings-v3": ("text_embedding", 1024, 8192),
-    "jina-reranker-v3": ("rerank", None, None),
-    "jina-reranker-v2-base-multilingual": ("rerank", None, None),
+# EIS model catalogue: model_id -> (task_type, dims, max input tokens, first version offering it,
+# preconfigured endpoint). What a cluster's EIS offers follows its version: 9.2 has the static list
+# of InternalPreconfiguredEndpoints.java (ELSER, the chat models, elastic-rerank-v1,
+# jina-embeddings-v3); from 9.3 Elasticsearch creates an endpoint for every model EIS authorizes
+# (the Jina v5 text models and rerankers GA in 9.3, v5 omni in 9.4, per the Elastic docs' model tables).
+EIS_MODELS: dict[str, tuple[str, int | None, int | None, str, str | None]] = {
+    "elser_model_2": ("sparse_embedding", None, 512, "9.1", ".elser-2-elastic"),
+    "jina-embeddings-v5-text-small": ("text_embedding", 1024, 32768, "9.3", ".jina-embeddings-v5-text-small"),
+    "jina-embeddings-v5-text-nano": ("text_embedding", 768, 8192, "9.3", ".jina-embeddings-v5-text-nano"),
+    "jina-embeddings-v3": ("text_embedding", 1024, 8192, "9.2", ".jina-embeddings-v3"),
+    "jina-embeddings-v5-omni-small": ("text_embedding", 1024, 32768, "9.4", ".jina-embeddings-v5-omni-small"),
+    "jina-embeddings-v5-omni-nano": ("text_embedding", 768, 8192, "9.4", ".jina-embeddings-v5-omni-nano"),
+    "jina-reranker-v3": ("rerank", None, 131072, "9.3", ".jina-reranker-v3"),
+    "jina-reranker-v2-base-multilingual": ("rerank", None, 1024, "9.3", ".jina-reranker-v2-base-multilingual"),
     # The id the Elastic Inference Service's Jina page uses in its PUT body, for the same model.
-    "jina-reranker-v2": ("rerank", None, None),
-    "elastic-rerank-v1": ("rerank", None, None),
-    "rainbow-sprinkles": ("chat_completion", None, None),
-    "gp-llm-v2": ("chat_completion", None, None),
+    "jina-reranker-v2": ("rerank", None, 1024, "9.3", None),
+    "elastic-rerank-v1": ("rerank", None, None, "9.2", ".elastic-rerank-v1"),
+    "rainbow-sprinkles": ("chat_completion", None, None, "8.18", ".rainbow-sprinkles-elastic"),
+    "gp-llm-v2": ("chat_completion", None, None, "9.2", ".gp-llm-v2-chat_completion"),
 }
+# Documents a listwise reranker takes in one call (jina-reranker-v3: 64, per the Jina page).
+RERANK_DOCUMENT_LIMITS = {"jina-reranker-v3": 64}
+
+
+def eis_offers(version: EsVersion, model: str) -> bool:
+    entry = EIS_MODELS.get(model)
+    return entry is not None and version.at_least(entry[3])
+
 
 # Trained models the `elasticsearch` service can deploy: model_id -> (task_type, dims).
 ES_MODELS: dict[str, tuple[str, int | None]] = {
@@ -168,7 +182,7 @@ def preconfigured_endpoints(version: EsVersion, eis: bool) -> list[dict]:
         }
 
     def elastic(iid: str, model: str) -> dict:
-        task, dims, _ = EIS_MODELS[model]
+        task, dims = EIS_MODELS[model][:2]
         shown = {"model_id": model}
         if version.eis_rate_limit_shown:
             shown["rate_limit"] = {"requests_per_minute": SERVICES["elastic"].rate_limit[task]}
@@ -185,12 +199,8 @@ def preconfigured_endpoints(version: EsVersion, eis: bool) -> list[dict]:
         es(".rerank-v1-elasticsearch", "rerank", ".rerank-v1"),
     ]
     if eis:
-        out += [
-            elastic(".elser-2-elastic", "elser_model_2"),
-            elastic(".jina-embeddings-v3", "jina-embeddings-v3"),
-            elastic(".jina-embeddings-v5-text-small", "jina-embeddings-v5-text-small"),
-            elastic(".jina-reranker-v3", "jina-reranker-v3"),
-        ]
+        out += [elastic(entry[4], model) for model, entry in sorted(EIS_MODELS.items(), key=lambda m: m[1][4] or "")
+                if entry[4] and eis_offers(version, model)]
     return out
 
 

@@ -20,10 +20,32 @@ JINA = {"service": "jinaai", "service_settings": {"model_id": "jina-embeddings-v
 
 
 # ---------------------------------------------------------------- preconfigured
-def test_preconfigured_endpoints_sorted(es):
+ES_DEFAULTS = [".elser-2-elasticsearch", ".multilingual-e5-small-elasticsearch", ".rerank-v1-elasticsearch"]
+#: The EIS endpoints a cluster advertises follow what its EIS offers at its version.
+EIS_DEFAULTS = {
+    "9.2.0": [".elastic-rerank-v1", ".elser-2-elastic", ".gp-llm-v2-chat_completion", ".jina-embeddings-v3",
+              ".rainbow-sprinkles-elastic"],
+    "9.3.0": [".elastic-rerank-v1", ".elser-2-elastic", ".gp-llm-v2-chat_completion", ".jina-embeddings-v3",
+              ".jina-embeddings-v5-text-nano", ".jina-embeddings-v5-text-small",
+              ".jina-reranker-v2-base-multilingual", ".jina-reranker-v3", ".rainbow-sprinkles-elastic"],
+}
+
+
+@pytest.mark.parametrize("version", sorted(EIS_DEFAULTS))
+def test_preconfigured_endpoints_sorted(make_es, version):
+    _, es = make_es(version=version)
     ids = [e["inference_id"] for e in es.inference.get()["endpoints"]]
-    assert ids == sorted([".elser-2-elasticsearch", ".multilingual-e5-small-elasticsearch", ".rerank-v1-elasticsearch",
-                          ".elser-2-elastic", ".jina-embeddings-v3", ".jina-embeddings-v5-text-small", ".jina-reranker-v3"])
+    assert ids == sorted(ES_DEFAULTS + EIS_DEFAULTS[version])
+
+
+def test_eis_models_follow_the_version(make_es):
+    _, old = make_es(version="9.2.0")
+    body = {"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v5-text-small"}}
+    with pytest.raises(BadRequestError) as caught:
+        put(old, "v5", "text_embedding", body)
+    assert "Unknown model [jina-embeddings-v5-text-small] for the [elastic] service" in str(caught.value)
+    _, new = make_es(version="9.3.0")
+    assert put(new, "v5", "text_embedding", body)["service_settings"] == {"model_id": "jina-embeddings-v5-text-small"}
 
 
 def test_preconfigured_without_eis(make_es):
@@ -263,10 +285,10 @@ def test_eis_text_embedding_stores_dims_and_cosine(es, fake_es, model, dims):
 
 def test_eis_rate_limit_shown_on_8x(make_es):
     _, client = make_es(version="8.19.8")
-    resp = put(client, "eis", "sparse_embedding", {"service": "elastic", "service_settings": {
-        "model_id": "elser_model_2", "rate_limit": {"requests_per_minute": 77}}})
-    assert resp["service_settings"] == {"model_id": "elser_model_2", "rate_limit": {"requests_per_minute": 77}}
-    pre = client.inference.get(inference_id=".elser-2-elastic")["endpoints"][0]
+    resp = put(client, "eis", "chat_completion", {"service": "elastic", "service_settings": {
+        "model_id": "rainbow-sprinkles", "rate_limit": {"requests_per_minute": 77}}})
+    assert resp["service_settings"] == {"model_id": "rainbow-sprinkles", "rate_limit": {"requests_per_minute": 77}}
+    pre = client.inference.get(inference_id=".rainbow-sprinkles-elastic")["endpoints"][0]
     assert "rate_limit" in pre["service_settings"]
 
 
@@ -275,7 +297,8 @@ def test_get_variants(es):
     put(es, "a-emb", "text_embedding", JINA)
     put(es, "b-rr", "rerank", {"service": "jinaai", "service_settings": {"model_id": "jina-reranker-v3", "api_key": "k"}})
     assert [e["inference_id"] for e in es.inference.get(task_type="rerank", inference_id="_all")["endpoints"]] == \
-        [".jina-reranker-v3", ".rerank-v1-elasticsearch", "b-rr"]
+        [".elastic-rerank-v1", ".jina-reranker-v2-base-multilingual", ".jina-reranker-v3", ".rerank-v1-elasticsearch",
+         "b-rr"]
     assert es.inference.get(task_type="rerank", inference_id="b-rr")["endpoints"][0]["inference_id"] == "b-rr"
     all_ids = [e["inference_id"] for e in es.perform_request("GET", "/_inference/_all", headers={"accept": "application/json"})["endpoints"]]
     assert all_ids == sorted(all_ids) and "a-emb" in all_ids

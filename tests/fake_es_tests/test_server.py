@@ -33,7 +33,7 @@ def raw(fake: FakeElasticsearch, method: str, path: str, body: bytes | None = No
 
 def test_info_reports_version_and_tagline(es):
     info = es.info()
-    assert info["version"]["number"] == "9.2.0"
+    assert info["version"]["number"] == "9.3.0"
     assert info["tagline"] == "You Know, for Search"
     assert info["cluster_name"] and info["cluster_uuid"] and info["name"]
 
@@ -142,7 +142,7 @@ def test_state_is_accessible_and_resettable(fake_es, es):
 
 
 def test_context_manager_starts_and_stops():
-    with FakeElasticsearch() as fake:
+    with FakeElasticsearch() as fake:  # the fake's own default version
         url = fake.url
         assert Elasticsearch(url).info()["version"]["number"] == "9.2.0"
     with pytest.raises(RuntimeError):
@@ -151,7 +151,7 @@ def test_context_manager_starts_and_stops():
 
 def test_nodes_and_health(es):
     nodes = es.nodes.info(node_id="_local")["nodes"]
-    assert [n["version"] for n in nodes.values()] == ["9.2.0"]
+    assert [n["version"] for n in nodes.values()] == ["9.3.0"]
     assert list(es.nodes.info()["nodes"]) == list(nodes)
     assert es.cluster.health()["status"] == "green"
     es.indices.create(index="r1")

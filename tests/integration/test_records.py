@@ -13,10 +13,12 @@ def _recorded(es: Elasticsearch, project_name: str) -> set[str]:
 
 
 def test_a_create_elasticsearch_refuses_leaves_no_record(fake_es, eisops, tmp_path):
-    a = project(tmp_path, "team-a", [endpoint("good"), endpoint("bad").replace("jina-embeddings-v5-text-nano",
-                                                                             "no-such-model")])
+    # Refused by Elasticsearch only: a task setting the jinaai service does not know.
+    bad = ("kind: InferenceEndpoint\nname: bad\ntask_type: text_embedding\nspec:\n  service: jinaai\n"
+           "  service_settings: {model_id: jina-embeddings-v3, api_key: k}\n  task_settings: {no_such_setting: 1}\n")
+    a = project(tmp_path, "team-a", [endpoint("good"), bad])
     code, out, err = eisops("apply", a, "--url", fake_es.url, "--auto-approve")
-    assert code == 1 and "Unknown model [no-such-model]" in err, out + err
+    assert code == 1 and "unknown to the [jinaai] service" in err, out + err
     es = Elasticsearch(fake_es.url)
     assert _recorded(es, "team-a") == {"good"}
 

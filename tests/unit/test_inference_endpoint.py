@@ -290,9 +290,96 @@ def test_allocations_of_the_endpoints_own_deployment_are_updated_in_place(tmp_pa
     ({"model_id": "jina-reranker-v2-base-multilingual"}, "rerank", None),
 ])
 def test_the_model_catalog_checks_task_types_and_dimensions(settings, task, problem):
-    from eisops.resources.inference_endpoint import _eis_problems
-    messages = [m for _, m in _eis_problems(settings, task)]
+    from eisops.resources.inference_endpoint.models import eis_problems
+    messages = [m for _, m in eis_problems({"service_settings": settings}, task)]
     assert (not messages) if problem is None else any(problem in m for m in messages), messages
+
+
+@pytest.mark.parametrize("spec, task, where, problem", [
+    # Documents per call: jina-reranker-v3 reranks at most 64 together (the Jina page).
+    ({"service_settings": {"model_id": "jina-reranker-v3"}, "task_settings": {"top_n": 64}}, "rerank", None, None),
+    ({"service_settings": {"model_id": "jina-reranker-v3"}, "task_settings": {"top_n": 65}}, "rerank",
+     ("task_settings", "top_n"), "reranks at most 64 documents per call, so it cannot return top_n 65"),
+    ({"service_settings": {"model_id": "jina-reranker-v2"}, "task_settings": {"top_n": 0}}, "rerank",
+     ("task_settings", "top_n"), "[top_n] must be a positive integer"),
+    ({"service_settings": {"model_id": "jina-embeddings-v3"}, "task_settings": {"top_n": 3}}, "text_embedding",
+     ("task_settings", "top_n"), "top_n is a task setting of rerank endpoints"),
+    # Tokens: the context window per input, and jina-reranker-v2's 1,024 per query-document pair.
+    ({"service_settings": {"model_id": "jina-embeddings-v5-text-nano", "max_input_tokens": 8192}}, "text_embedding",
+     None, None),
+    ({"service_settings": {"model_id": "jina-embeddings-v5-text-nano", "max_input_tokens": 32768}}, "text_embedding",
+     ("service_settings", "max_input_tokens"), "reads at most 8192 tokens per input; max_input_tokens is 32768"),
+    ({"service_settings": {"model_id": "elser_model_2", "max_input_tokens": 1000}}, "sparse_embedding",
+     ("service_settings", "max_input_tokens"), "model [elser_model_2] reads at most 512 tokens"),
+    ({"service_settings": {"model_id": "jina-reranker-v2", "max_input_tokens": 2048}}, "rerank",
+     ("service_settings", "max_input_tokens"), "reads at most 1024 tokens per input"),
+])
+def test_the_model_catalog_checks_document_and_token_limits(spec, task, where, problem):
+    from eisops.resources.inference_endpoint.models import eis_problems
+    problems = eis_problems(spec, task)
+    if problem is None:
+        assert problems == []
+    else:
+        assert [(w, m) for w, m in problems if problem in m and w == where], problems
+
+
+@pytest.mark.parametrize("model, chunking, warning", [
+    ("jina-embeddings-v5-text-small", {"strategy": "word", "max_chunk_size": 300, "overlap": 100}, None),
+    ("elser_model_2", {"strategy": "sentence", "max_chunk_size": 250}, None),
+    ("elser_model_2", {"strategy": "none"}, "chunking strategy none sends each value whole, and model "
+                                             "[elser_model_2] reads at most 512 tokens"),
+    ("jina-embeddings-v3", None, None),
+])
+def test_chunks_larger_than_the_context_window_are_a_warning(model, chunking, warning):
+    from eisops.resources.inference_endpoint.models import eis_warnings
+    spec = {"service_settings": {"model_id": model}, **({"chunking_settings": chunking} if chunking else {})}
+    found = [m for _, m in eis_warnings(spec, "text_embedding")]
+    assert found == ([] if warning is None else [found[0]]) and (warning is None or warning in found[0]), found
+
+
+def test_chunk_size_is_compared_in_tokens(monkeypatch):
+    from eisops.resources.inference_endpoint import models
+    monkeypatch.setitem(models.EIS_MODELS, "tiny-model", {"task_types": ("text_embedding",), "context": 128})
+    monkeypatch.setitem(models.EIS_MODEL_IDS, "tiny-model", "tiny-model")
+    spec = {"service_settings": {"model_id": "tiny-model"}, "chunking_settings": {"strategy": "word", "max_chunk_size": 100}}
+    ((where, message),) = models.eis_warnings(spec, "text_embedding")
+    assert where == ("chunking_settings", "max_chunk_size") and "about 130 tokens" in message
+
+
+PRECONFIGURED_93 = {
+    ".jina-embeddings-v5-text-small": {"service": "elastic", "service_settings": {"model_id": "jina-embeddings-v5-text-small"}},
+    ".jina-reranker-v2-base-multilingual": {"service": "elastic",
+                                            "service_settings": {"model_id": "jina-reranker-v2-base-multilingual"}},
+    ".elser-2-elasticsearch": {"service": "elasticsearch", "service_settings": {"model_id": ".elser_model_2"}},
+}
+
+
+@pytest.mark.parametrize("model, task, version, blocked", [
+    ("jina-embeddings-v5-text-small", "text_embedding", "9.3.0", None),
+    # The page's id and the preconfigured endpoint's id are one model.
+    ("jina-reranker-v2", "rerank", "9.3.0", None),
+    ("jina-embeddings-v5-text-nano", "text_embedding", "9.3.0",
+     "does not offer model [jina-embeddings-v5-text-nano] (it offers jina-embeddings-v5-text-small, jina-reranker-v2)"),
+    ("jina-embedings-v5-text-small", "text_embedding", "9.3.0", "Did you mean jina-embeddings-v5-text-small?"),
+    ("jina-embeddings-v5-omni-nano", "text_embedding", "9.3.0",
+     "The Elastic docs list [jina-embeddings-v5-omni-nano] from Elasticsearch 9.4; this cluster runs 9.3.0"),
+])
+def test_a_model_the_cluster_does_not_offer_is_blocked(tmp_path, model, task, version, blocked):
+    manifest = endpoint_manifest(tmp_path, f"service: elastic\nservice_settings: {{model_id: {model}}}", task)
+    ctx = PlanContext(manifest, version)
+    ctx.live[KIND.kind] = {name: LiveObject(name, {"inference_id": name, **body}, False)
+                           for name, body in PRECONFIGURED_93.items()}
+    change = KIND.plan_create(manifest.resources[0], ctx)
+    if blocked is None:
+        assert change.action is Action.CREATE, change.reason
+    else:
+        assert change.action is Action.BLOCKED and blocked in change.reason, change.reason
+        assert 'the create would fail with "Unknown model"' in change.reason
+
+
+def test_without_an_advertised_offer_the_model_is_not_held_against_the_version(tmp_path):
+    manifest = endpoint_manifest(tmp_path, "service: elastic\nservice_settings: {model_id: jina-embeddings-v5-text-small}")
+    assert KIND.plan_create(manifest.resources[0], PlanContext(manifest, "9.2.0")).action is Action.CREATE
 
 
 def test_an_unknown_elastic_model_is_a_warning_with_the_closest_ids(tmp_path):

@@ -18,7 +18,6 @@ applying.
 from __future__ import annotations
 
 import copy
-import difflib
 import dataclasses
 import functools
 import re
@@ -30,6 +29,9 @@ from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
 from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, ResourceKind, body_digest
+from eisops.resources.inference_endpoint.models import (
+    EIS_MODEL_IDS, EIS_MODELS, eis_problems, eis_warnings, model_of, not_offered, offered_models,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -69,36 +71,6 @@ CHUNKING_DEFAULTS = {
     "none": {},
     "recursive": {},
 }
-
-#: The models of the Elastic Inference Service (the ``elastic`` service): the Jina models of the
-#: Elastic docs' Jina page and of the reference's section 1.7, with ELSER, the rerank and the chat
-#: models. For each: the task types it serves, its default and allowed embedding sizes (Matryoshka
-#: truncation), its context window in tokens, per-call limits, the first version that offers it
-#: (on Elastic Cloud; self-managed clusters through Cloud Connect from 9.3), and its other ids.
-MATRYOSHKA = (32, 64, 128, 256, 512, 768, 1024)
-EIS_MODELS: dict[str, dict[str, Any]] = {
-    "jina-embeddings-v5-text-small": {"task_types": ("text_embedding",), "dims": 1024, "allowed_dims": MATRYOSHKA,
-                                      "context": 32768, "since": "9.3"},
-    "jina-embeddings-v5-text-nano": {"task_types": ("text_embedding",), "dims": 768,
-                                     "allowed_dims": MATRYOSHKA[:-1], "context": 8192, "since": "9.3"},
-    "jina-embeddings-v3": {"task_types": ("text_embedding",), "dims": 1024, "allowed_dims": MATRYOSHKA,
-                           "context": 8192, "since": "9.3"},
-    "jina-embeddings-v5-omni-small": {"task_types": ("embedding", "text_embedding"), "since": "9.4"},
-    "jina-embeddings-v5-omni-nano": {"task_types": ("embedding", "text_embedding"), "since": "9.4"},
-    "jina-reranker-v3": {"task_types": ("rerank",), "max_documents": 64, "context": 131072, "since": "9.3"},
-    # The Jina page PUTs ``jina-reranker-v2``; the preconfigured endpoint and the blog name the
-    # same model ``jina-reranker-v2-base-multilingual``: both are accepted.
-    "jina-reranker-v2": {"task_types": ("rerank",), "pair_tokens": 1024, "since": "9.3",
-                         "aliases": ("jina-reranker-v2-base-multilingual",)},
-    "elser_model_2": {"task_types": ("sparse_embedding",), "context": 512, "since": "9.1"},
-    "elastic-rerank-v1": {"task_types": ("rerank",), "since": "9.2"},
-    "rainbow-sprinkles": {"task_types": ("chat_completion",), "since": "8.18"},
-    "gp-llm-v2": {"task_types": ("chat_completion",), "since": "9.2"},
-}
-#: Every id the catalog accepts -> the model's own id.
-EIS_MODEL_IDS: dict[str, str] = {alias: model for model, info in EIS_MODELS.items()
-                                 for alias in (model, *info.get("aliases", ()))}
-
 
 def env_references(value: Any, at: tuple = ()) -> list[tuple[tuple, str]]:
     """(path, variable) for every ``${NAME}`` value below ``value``."""
@@ -192,15 +164,13 @@ class InferenceEndpointKind(ResourceKind):
         dims = settings.get("dimensions") if isinstance(settings, dict) else None
         if isinstance(dims, int) and not isinstance(dims, bool):
             return dims
-        if resource.spec.get("service") == "elastic" and isinstance(settings, dict):
-            info = EIS_MODELS.get(EIS_MODEL_IDS.get(str(settings.get("model_id")), ""), {})
-            return info.get("dims")
+        if resource.spec.get("service") == "elastic":
+            return (model_of(settings)[1] or {}).get("dims")
         return None
 
     def check_warnings(self, resource: "Resource") -> list[tuple[tuple, str]]:
-        settings = resource.spec.get("service_settings")
-        if resource.spec.get("service") == "elastic" and isinstance(settings, dict):
-            return eis_warnings(settings)
+        if resource.spec.get("service") == "elastic":
+            return eis_warnings(resource.spec, resource.task_type)
         return []
 
     def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
@@ -235,7 +205,9 @@ class InferenceEndpointKind(ResourceKind):
             elif isinstance(spec["chunking_settings"], dict):
                 problems += _chunking_problems(spec["chunking_settings"])
         if service == "elastic":
-            problems += _eis_problems(settings, task)
+            problems += eis_problems(spec, task)
+            problems += [(("service_settings", key), f"the elastic service takes no {key}")
+                         for key in sorted(SECRET_KEYS & set(settings))]
         for where, _ in env_references(spec):
             if where[:1] not in (("service_settings",), ("task_settings",)):
                 problems.append((where, "${NAME} references are read only in service_settings and task_settings"))
@@ -505,6 +477,8 @@ class InferenceEndpointKind(ResourceKind):
             if tasks and resource.task_type not in tasks:
                 return (f"the [{service}] service of this cluster serves task types {', '.join(tasks)}, "
                         f"not {resource.task_type}")
+        if service == "elastic" and isinstance(settings, dict) and (isinstance(offered, dict) or ctx.version):
+            return not_offered(settings, offered_models(ctx.live.get(self.kind) or {}), version_tuple(ctx.version))
         return None
 
     def importable(self, live: LiveObject) -> bool:
@@ -731,39 +705,6 @@ def _chunking_problems(chunking: dict[str, Any]) -> list[tuple[tuple, str]]:
         if not isinstance(overlap, int) or overlap > limit:
             problems.append((base + ("overlap",), f"overlap must be an integer of at most half of max_chunk_size ({int(limit)})"))
     return problems
-
-
-def _eis_problems(settings: dict[str, Any], task: str | None) -> list[tuple[tuple, str]]:
-    problems = []
-    model = settings.get("model_id")
-    if not isinstance(model, str):
-        return [(("service_settings",), "service_settings.model_id is required for the elastic service")]
-    info = EIS_MODELS.get(EIS_MODEL_IDS.get(model, ""))
-    if info is None:
-        return problems  # a warning (eis_warnings): EIS adds models over time, the cluster decides
-    if task not in info["task_types"]:
-        problems.append((("service_settings", "model_id"),
-                         f"model [{model}] of the elastic service serves task type {', '.join(info['task_types'])}, "
-                         f"not {task}"))
-    dims = settings.get("dimensions")
-    allowed = info.get("allowed_dims")
-    if dims is not None and allowed and (not isinstance(dims, int) or isinstance(dims, bool) or dims not in allowed):
-        problems.append((("service_settings", "dimensions"),
-                         f"model [{model}] produces {info['dims']} dimensions, or fewer by Matryoshka truncation: "
-                         f"one of {', '.join(map(str, allowed))}; not {dims}"))
-    for key in SECRET_KEYS & set(settings):
-        problems.append((("service_settings", key), f"the elastic service takes no {key}"))
-    return problems
-
-
-def eis_warnings(settings: dict[str, Any]) -> list[tuple[tuple, str]]:
-    """A model id the catalog does not know: the service may offer it (EIS adds models), or it is a typo."""
-    model = settings.get("model_id")
-    if not isinstance(model, str) or model in EIS_MODEL_IDS:
-        return []
-    close = difflib.get_close_matches(model, list(EIS_MODEL_IDS), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(close)}?" if close else f"; known models: {', '.join(EIS_MODELS)}"
-    return [(("service_settings", "model_id"), f"model [{model}] is not one eisops knows of the elastic service{hint}")]
 
 
 def _endpoint_objects(body: dict[str, Any], state: dict[str, dict[str, Any]]) -> dict[str, LiveObject]:
