@@ -31,7 +31,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from eisops.cli import apply_cmd, import_cmd, init_cmd, plan_cmd, show_cmd, unlock_cmd, validate_cmd
+    from eisops.cli import (apply_cmd, import_cmd, init_cmd, plan_cmd, show_cmd, test_endpoints_cmd, unlock_cmd,
+                            validate_cmd)
 
     cli.add_command(init_cmd.init)
     cli.add_command(validate_cmd.validate)
@@ -40,6 +41,7 @@ def _register() -> None:
     cli.add_command(apply_cmd.apply)
     cli.add_command(unlock_cmd.force_unlock)
     cli.add_command(import_cmd.import_)
+    cli.add_command(test_endpoints_cmd.smoke_test_command)
 
 
 _register()

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 import click
 
 from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
+from eisops.apply.endpoint_tests import from_plan
 from eisops.cli.app import App, connection_options, echo_warnings, manifest_paths, paths_argument
+from eisops.cli.test_endpoints_cmd import run_and_report
 from eisops.errors import EXIT_OK, ApplyRefused
 from eisops.planning.validate import load_manifests, select_targets
 from eisops import __version__
@@ -24,6 +26,7 @@ from eisops.resources.base import PlanContext
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
+    from eisops.plan.model import Plan
     from eisops.planning.validate import LoadedManifest
 from eisops.render.text import render_text
 
@@ -64,10 +67,13 @@ class ProgressPrinter:
               help="Adopt existing objects eisops does not manage that equal their manifests.")
 @click.option("--lock-timeout", "lock_timeout", default="0s", show_default=True, metavar="DURATION",
               help="How long to wait for the project's lock when another apply holds it (30s, 5m, 1h).")
+@click.option("--test-endpoints", "test_endpoints", is_flag=True,
+              help="After applying, smoke-test the inference endpoints it created or replaced (as "
+                   "`eisops test-endpoints` does; each call is billed by the provider); exit 1 if one fails.")
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
           allow_replace: bool, allow_index_deletion: bool, parallelism: int, targets: tuple[str, ...],
-          adopt: bool, lock_timeout: str) -> int:
+          adopt: bool, lock_timeout: str, test_endpoints: bool) -> int:
     """Make the cluster match the manifests under PATHS (default: manifests), or apply the plan
     saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
@@ -76,7 +82,7 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
     if len(paths) == 1 and saved.is_saved_plan(paths[0]):
         if targets:
             raise click.UsageError("--target goes with manifests; a saved plan applies as it was made")
-        return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism, wait)
+        return _apply_saved(app, paths[0], url, ca_cert, allowed, parallelism, wait, test_endpoints)
     manifest = dataclasses.replace(select_targets(load_manifests(manifest_paths(paths)), list(targets)), adopt=adopt)
     echo_warnings(manifest)
     cluster = app.connect(url, ca_cert)
@@ -85,20 +91,23 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
         # what this one reads and what it writes.
         if not auto_approve and not can_ask():
             # It will refuse after showing the plan: no lock is taken for a plan only shown.
-            return _plan_and_apply(manifest, cluster, None, allowed, auto_approve, parallelism)
+            _plan_and_apply(manifest, cluster, None, allowed, auto_approve, parallelism)  # refuses, or no changes
+            return EXIT_OK
         with lease.take(cluster, manifest.project.name, wait) as held:
-            return _plan_and_apply(manifest, cluster, held, allowed, auto_approve, parallelism)
+            plan = _plan_and_apply(manifest, cluster, held, allowed, auto_approve, parallelism)
+        return _smoke_test(cluster, plan) if test_endpoints else EXIT_OK
     finally:
         cluster.close()
 
 
 def _plan_and_apply(manifest: "LoadedManifest", cluster: "Cluster", held: lease.Lease | None, allowed: set[str],
-                    auto_approve: bool, parallelism: int) -> int:
+                    auto_approve: bool, parallelism: int) -> "Plan":
+    """Plans, asks and applies; returns the plan applied."""
     plan, ctx = build_plan(manifest, cluster)
     if not plan.has_changes:
         click.echo(render_text(plan), nl=False)
         click.echo("Apply complete: nothing to do.")
-        return EXIT_OK
+        return plan
     click.echo(render_text(plan))
     reasons = refusals(plan, allowed)
     if reasons:
@@ -114,7 +123,18 @@ def _plan_and_apply(manifest: "LoadedManifest", cluster: "Cluster", held: lease.
     result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
                         parallelism, held.check)
     _report(result)
-    return EXIT_OK
+    return plan
+
+
+def _smoke_test(cluster: "Cluster", plan: "Plan") -> int:
+    """``--test-endpoints``: the endpoints the apply created or replaced, called once each."""
+    endpoints = from_plan(plan.changes)
+    if not endpoints:
+        click.echo("No inference endpoint was created or replaced: nothing to test.")
+        return EXIT_OK
+    click.echo(f"Testing the {len(endpoints)} inference endpoint{'s' if len(endpoints) != 1 else ''} "
+               "created or replaced:")
+    return run_and_report(cluster, endpoints)
 
 
 def duration_seconds(text: str) -> float:
@@ -144,7 +164,7 @@ def _report(result) -> None:
 
 
 def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None, allowed: set[str],
-                 parallelism: int, wait: float) -> int:
+                 parallelism: int, wait: float, test_endpoints: bool) -> int:
     """A saved plan was reviewed when it was made: it is applied without asking, once the cluster
     is shown to still hold what the plan was made from."""
     plan, source = saved.read(plan_file)
@@ -177,7 +197,7 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
             plan = saved.with_secrets(plan, environment)
             result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
                                 parallelism, held.check)
+        _report(result)
+        return _smoke_test(cluster, plan) if test_endpoints else EXIT_OK
     finally:
         cluster.close()
-    _report(result)
-    return EXIT_OK

@@ -100,18 +100,21 @@ class Cluster:
         params: dict[str, Any] | None = None,
         missing_ok: bool = False,
         request_timeout: float | None = None,
+        accept: str | None = None,
     ) -> Any:
         """Send one request; returns the parsed body, or None for a 404 when ``missing_ok``.
 
         ``request_timeout`` replaces the connection's timeout for requests that Elasticsearch
-        may take long to answer (creating an inference endpoint deploys or calls a model).
+        may take long to answer (creating an inference endpoint deploys or calls a model);
+        ``accept`` the JSON a request answers with (``text/event-stream`` for a streamed answer).
         """
         with self._count_lock:
             self.request_count += 1
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         client = self.client.options(request_timeout=request_timeout) if request_timeout else self.client
         try:
-            response = client.perform_request(method, url_path, params=query or None, headers=_JSON, body=body)
+            headers = {**_JSON, "accept": accept} if accept else _JSON
+            response = client.perform_request(method, url_path, params=query or None, headers=headers, body=body)
         except elasticsearch.NotFoundError as exc:
             if missing_ok:
                 return None

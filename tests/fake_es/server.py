@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import aliases, cluster, documents, indices, inference, pipelines, templates
+from . import aliases, cluster, documents, indices, inference, inference_run, pipelines, templates
 from .errors import EsError, RawResponse
 from .filter_path import apply_filter_path
 from .routing import Request, Router
@@ -42,7 +42,7 @@ _ACCEPTED_TYPES = ("application/json", "application/x-ndjson", "application/vnd.
 def build_router() -> Router:
     router = Router()
     # Registration order does not matter: literal segments always win over placeholders.
-    for module in (cluster, inference, pipelines, templates, aliases, documents, indices):
+    for module in (cluster, inference, inference_run, pipelines, templates, aliases, documents, indices):
         module.register(router)
     return router
 
@@ -122,6 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             ctype = "application/json"
         data = b""
+        if isinstance(payload, str):  # a streamed answer (server-sent events), sent as it is
+            ctype = extra.pop("Content-Type", "text/plain")
+            data, payload = payload.encode("utf-8"), None
         if payload is not None and self.command != "HEAD":
             if "filter_path" in query and not _is_error(status, payload):
                 payload = apply_filter_path(payload, query["filter_path"])

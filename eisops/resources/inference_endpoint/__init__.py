@@ -30,8 +30,9 @@ from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
 from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, ResourceKind, body_digest
 from eisops.resources.inference_endpoint.models import (
-    EIS_MODEL_IDS, EIS_MODELS, eis_problems, eis_warnings, model_of, not_offered, offered_models,
+    EIS_MODEL_IDS, EIS_MODELS, eis_problems, eis_warnings, not_offered, offered_models,
 )
+from eisops.resources.inference_endpoint.smoke import expected_dims
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -160,13 +161,7 @@ class InferenceEndpointKind(ResourceKind):
 
     def output_dims(self, resource: "Resource") -> int | None:
         """How many dimensions the endpoint's embeddings have, when the manifest or the model says."""
-        settings = resource.spec.get("service_settings") or {}
-        dims = settings.get("dimensions") if isinstance(settings, dict) else None
-        if isinstance(dims, int) and not isinstance(dims, bool):
-            return dims
-        if resource.spec.get("service") == "elastic":
-            return (model_of(settings)[1] or {}).get("dims")
-        return None
+        return expected_dims(resource.spec)
 
     def check_warnings(self, resource: "Resource") -> list[tuple[tuple, str]]:
         if resource.spec.get("service") == "elastic":
