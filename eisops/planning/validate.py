@@ -191,8 +191,9 @@ def _vector_size_problems(resources: list[Resource], declared: dict[tuple[str, s
             if not isinstance(block, dict):
                 continue
             settings = index_settings.normalize(block.get("settings") or {})
-            fields = {entry.name: entry for entry in mappings.walk_fields(block.get("mappings"), base + ("mappings",))
-                      if entry.definition.get("type") == "dense_vector"}
+            walked = list(mappings.walk_fields(block.get("mappings"), base + ("mappings",)))
+            problems += _model_settings_problems(resource, walked, declared)
+            fields = {entry.name: entry for entry in walked if entry.definition.get("type") == "dense_vector"}
             for key in ("index.default_pipeline", "index.final_pipeline"):
                 pipeline = declared.get(("IngestPipeline", str(settings.get(key))))
                 if pipeline is None:
@@ -206,4 +207,36 @@ def _vector_size_problems(resources: list[Resource], declared: dict[tuple[str, s
                             f"dense_vector field [{output}] has dims {dims}, but pipeline [{pipeline.name}] ({key}) "
                             f"fills it from inference endpoint [{endpoint_id}], whose embeddings have {size} "
                             "dimensions: Elasticsearch would refuse every document", entry.path + ("dims",)))
+    return problems
+
+
+def _model_settings_problems(resource: Resource, fields: list, declared: dict[tuple[str, str], Resource]) -> list[Diagnostic]:
+    """A ``semantic_text`` field whose ``model_settings`` (written in the manifest, as GET
+    _mapping shows them once documents are embedded) cannot match its declared endpoint:
+    Elasticsearch refuses the endpoint's embeddings for that field ("Incompatible model
+    settings", SemanticTextFieldMapper, 8.15+)."""
+    endpoints = BY_NAME["InferenceEndpoint"]
+    problems = []
+    for entry in fields:
+        definition = entry.definition
+        settings = definition.get("model_settings")
+        if definition.get("type") != "semantic_text" or not isinstance(settings, dict):
+            continue
+        endpoint_id = definition.get("inference_id")
+        endpoint = declared.get(("InferenceEndpoint", str(endpoint_id)))
+        if endpoint is None:
+            continue
+        task, dims = settings.get("task_type"), settings.get("dimensions")
+        if isinstance(task, str) and endpoint.task_type and task != endpoint.task_type:
+            problems.append(resource.diagnostic(
+                f"semantic_text field [{entry.name}] has model_settings for task type {task}, but its inference "
+                f"endpoint [{endpoint_id}] is a {endpoint.task_type} endpoint: Elasticsearch would refuse its "
+                "embeddings", entry.path + ("model_settings", "task_type")))
+            continue
+        size = endpoints.output_dims(endpoint)
+        if isinstance(dims, int) and size is not None and dims != size:
+            problems.append(resource.diagnostic(
+                f"semantic_text field [{entry.name}] has model_settings with {dims} dimensions, but its inference "
+                f"endpoint [{endpoint_id}] produces {size}: Elasticsearch would refuse its embeddings",
+                entry.path + ("model_settings", "dimensions")))
     return problems

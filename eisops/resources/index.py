@@ -16,6 +16,7 @@ Ownership, and the record of declared settings and aliases, live in the index's 
 from __future__ import annotations
 
 import copy
+import functools
 import fnmatch
 import os
 import re
@@ -225,7 +226,8 @@ class IndexKind(ResourceKind):
         if not changes:
             return None
         version = version_tuple(ctx.version)
-        refusals = _mapping_refusals(live.body.get("mappings") or {}, body["mappings"], version)
+        refusals = _mapping_refusals(live.body.get("mappings") or {}, body["mappings"], version,
+                                     functools.partial(_endpoint_model, ctx=ctx))
         marked = []
         for change in changes:
             rule = None
@@ -368,7 +370,14 @@ def _rule_for(change_path: tuple, refusals: dict[tuple, str]) -> str | None:
     return None
 
 
-def _mapping_refusals(live: dict[str, Any], desired: dict[str, Any], version: tuple[int, ...]) -> dict[tuple, str]:
+def _endpoint_model(endpoint_id: Any, ctx: PlanContext) -> tuple[str, str] | None:
+    from eisops.resources.inference_endpoint import endpoint_model
+
+    return endpoint_model(endpoint_id, ctx)
+
+
+def _mapping_refusals(live: dict[str, Any], desired: dict[str, Any], version: tuple[int, ...],
+                      model_of: mappings.ModelOf | None = None) -> dict[tuple, str]:
     """Mapping path -> Elasticsearch's refusal, for each change it would not make in place."""
     live, desired = mappings.canonical(live), mappings.canonical(desired)
     refusals: dict[tuple, str] = {}
@@ -376,12 +385,12 @@ def _mapping_refusals(live: dict[str, Any], desired: dict[str, Any], version: tu
         if key not in UPDATABLE_ROOT and key in live and live[key] != value:
             refusals[(key,)] = f"the mapping parameter [{key}] cannot be changed on an existing index"
     _field_refusals(live.get("properties") or {}, desired.get("properties") or {}, ("properties",), "",
-                    version, refusals)
+                    version, refusals, model_of)
     return refusals
 
 
 def _field_refusals(live_props: dict, desired_props: dict, base: tuple, prefix: str,
-                    version: tuple[int, ...], refusals: dict[tuple, str]) -> None:
+                    version: tuple[int, ...], refusals: dict[tuple, str], model_of: mappings.ModelOf | None) -> None:
     for name, want in desired_props.items():
         have = live_props.get(name)
         if not isinstance(have, dict) or not isinstance(want, dict):
@@ -396,12 +405,12 @@ def _field_refusals(live_props: dict, desired_props: dict, base: tuple, prefix: 
             before, after = comparable.get(param), want.get(param)
             if before == after:
                 continue
-            rule = mappings.field_update_rule(full, param, new_type, before, after, have, version)
+            rule = mappings.field_update_rule(full, param, new_type, before, after, have, version, model_of)
             if rule:
                 refusals[here + (param,)] = rule
         _field_refusals(have.get("properties") or {}, want.get("properties") or {}, here + ("properties",),
-                        full + ".", version, refusals)
+                        full + ".", version, refusals, model_of)
         _field_refusals(have.get("fields") or {}, want.get("fields") or {}, here + ("fields",),
-                        full + ".", version, refusals)
+                        full + ".", version, refusals, model_of)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from eisops.plan.diff import same
 
@@ -425,18 +425,18 @@ def _walk(props: Any, path: tuple, prefix: str, nested: bool) -> Iterator[FieldE
 
 
 # ----------------------------------------------------------------- in-place rules
+#: What an endpoint runs, as far as the plan knows: (service, model id), or None.
+ModelOf = Callable[[Any], "tuple[str, str] | None"]
+
+
 def field_update_rule(name: str, param: str, ftype: str, before: Any, after: Any,
-                      live_field: dict[str, Any], version: tuple[int, ...]) -> str | None:
-    """None when Elasticsearch changes ``param`` of an existing field in place; else its refusal."""
+                      live_field: dict[str, Any], version: tuple[int, ...],
+                      model_of: ModelOf | None = None) -> str | None:
+    """None when Elasticsearch changes ``param`` of an existing field in place (and eisops lets
+    it); else the refusal. ``model_of`` tells which model an inference endpoint runs."""
     refusal = f"Mapper for [{name}] conflicts with existing mapper: Cannot update parameter [{param}] from [{_show(before)}] to [{_show(after)}]"
     if ftype == "semantic_text" and param == "inference_id":
-        # Elasticsearch 9.3+ lets inference_id change while no document has been embedded yet.
-        if version >= (9, 3) and "model_settings" not in live_field:
-            return None
-        if version >= (9, 3):
-            return (f"{refusal} (the field already holds embeddings from [{_show(before)}]; "
-                    "a new index is needed)")
-        return refusal
+        return _inference_id_rule(name, before, after, live_field, version, model_of, refusal)
     if ftype == "dense_vector":
         if param == "dims" and before is None:
             return None
@@ -449,6 +449,37 @@ def field_update_rule(name: str, param: str, ftype: str, before: Any, after: Any
     if param in UPDATABLE_ANY or param in UPDATABLE_BY_TYPE.get(ftype, ()):
         return None
     return refusal
+
+
+#: The way through a change of embedding model for a field that holds embeddings.
+NEW_MODEL_WAY = ("The way through: a new index whose field names the new endpoint, into which the documents "
+                 "are copied and embedded again, with the name clients use moved to it (a migration)")
+
+
+def _inference_id_rule(name: str, before: Any, after: Any, live_field: dict[str, Any], version: tuple[int, ...],
+                       model_of: ModelOf | None, refusal: str) -> str | None:
+    """Elasticsearch 9.3+ (node feature ``semantic_text.updatable_inference_id``) changes a
+    semantic_text field's inference_id while no document has been embedded (no ``model_settings``),
+    or when the new endpoint's model settings are compatible. Compatible is not enough for eisops:
+    the documents already indexed keep the old model's vectors, and search would compare two
+    models' vectors. So a field that holds embeddings moves in place only to an endpoint of the
+    same model; to another model it takes a new index."""
+    populated = isinstance(live_field.get("model_settings"), dict)
+    if version >= (9, 3) and not populated:
+        return None
+    if not populated:
+        return f"{refusal} (Elasticsearch before 9.3 fixes a semantic_text field's endpoint). {NEW_MODEL_WAY}"
+    old_model = model_of(before) if model_of else None
+    new_model = model_of(after) if model_of else None
+    if version >= (9, 3) and old_model is not None and old_model == new_model:
+        return None  # another endpoint of the same model: the vectors stay comparable
+    if version < (9, 3):
+        return f"{refusal} (Elasticsearch before 9.3 fixes a semantic_text field's endpoint). {NEW_MODEL_WAY}"
+    models = (f"model {old_model[1]}" if old_model else "its model",
+              f"model {new_model[1]}" if new_model else "a model eisops cannot tell")
+    return (f"semantic_text field [{name}] holds embeddings from [{_show(before)}] ({models[0]}); [{_show(after)}] "
+            f"runs {models[1]}: the documents already indexed would keep the old vectors, and search would mix "
+            f"two models' vectors. {NEW_MODEL_WAY}")
 
 
 def _index_options_rule(name: str, before: Any, after: Any, version: tuple[int, ...]) -> str | None:

@@ -423,3 +423,42 @@ def test_a_dense_vector_filled_through_a_pipeline_must_have_the_endpoints_size(t
         manifest_from(tmp_path, text)
     assert ("dense_vector field [body_vector] has dims 1024, but pipeline [embed] (index.default_pipeline) fills it "
             "from inference endpoint [nano], whose embeddings have 768 dimensions") in info.value.diagnostics[0].message
+
+
+SEMANTIC_WITH_MODEL_SETTINGS = """
+kind: InferenceEndpoint
+name: nano
+task_type: text_embedding
+spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
+---
+kind: Index
+name: docs
+spec:
+  mappings:
+    properties:
+      body:
+        type: semantic_text
+        inference_id: nano
+        model_settings: SETTINGS
+"""
+
+
+@pytest.mark.parametrize("settings, problem", [
+    ("{task_type: text_embedding, dimensions: 768, similarity: cosine, element_type: float}", None),
+    ("{task_type: text_embedding, dimensions: 1024, similarity: cosine, element_type: float}",
+     "semantic_text field [body] has model_settings with 1024 dimensions, but its inference endpoint [nano] "
+     "produces 768"),
+    ("{task_type: sparse_embedding}",
+     "semantic_text field [body] has model_settings for task type sparse_embedding, but its inference endpoint "
+     "[nano] is a text_embedding endpoint"),
+])
+def test_semantic_text_model_settings_must_match_the_endpoint(tmp_path, settings, problem):
+    from eisops.errors import ManifestError
+    text = SEMANTIC_WITH_MODEL_SETTINGS.replace("SETTINGS", settings)
+    if problem is None:
+        manifest_from(tmp_path, text)
+        return
+    with pytest.raises(ManifestError) as info:
+        manifest_from(tmp_path, text)
+    (diagnostic,) = info.value.diagnostics
+    assert problem in diagnostic.message and diagnostic.line == 14, diagnostic.render()  # the model_settings line

@@ -120,3 +120,62 @@ def test_levels_follow_the_dependency_order(tmp_path):
     levels = {c.address: c.level for c in plan.changes}
     assert levels["IngestPipeline/p"] < levels["IngestPipeline/caller"] < levels["ComponentTemplate/c"] \
         < levels["IndexTemplate/t"]
+
+
+SEMANTIC = """
+kind: InferenceEndpoint
+name: nano
+task_type: text_embedding
+spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
+---
+kind: InferenceEndpoint
+name: nano-2
+task_type: text_embedding
+spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-nano}}
+---
+kind: InferenceEndpoint
+name: small
+task_type: text_embedding
+spec: {service: elastic, service_settings: {model_id: jina-embeddings-v5-text-small}}
+---
+kind: Index
+name: docs
+spec: {mappings: {properties: {body: {type: semantic_text, inference_id: TARGET}}}}
+"""
+
+
+def _semantic_live(populated: bool) -> dict:
+    field = {"type": "semantic_text", "inference_id": "nano"}
+    if populated:  # Elasticsearch fills model_settings when the first document is embedded
+        field["model_settings"] = {"task_type": "text_embedding", "dimensions": 768, "similarity": "cosine",
+                                   "element_type": "float"}
+    return {"settings": {"index": {"number_of_shards": "1"}},
+            "mappings": {"_meta": {**MARK, "eisops_declared": {"settings": [], "aliases": []}},
+                         "properties": {"body": field}}, "aliases": {}}
+
+
+@pytest.mark.parametrize("target, populated, version, action, reason", [
+    # Another endpoint of the same model: the vectors stay comparable (9.3+ changes it in place).
+    ("nano-2", True, "9.3.0", "update", None),
+    # Another model under documents already embedded: blocked, with the way through.
+    ("small", True, "9.3.0", "blocked", "holds embeddings from [nano] (model jina-embeddings-v5-text-nano); [small] "
+                                        "runs model jina-embeddings-v5-text-small"),
+    ("small", True, "9.5.2", "blocked", "The way through: a new index whose field names the new endpoint"),
+    # No document embedded yet: 9.3+ changes it in place, 9.2 refuses any change.
+    ("small", False, "9.3.0", "update", None),
+    ("small", False, "9.2.0", "blocked", "Elasticsearch before 9.3 fixes a semantic_text field's endpoint"),
+])
+def test_semantic_text_endpoint_change(tmp_path, target, populated, version, action, reason):
+    manifest = manifest_from(tmp_path, SEMANTIC.replace("TARGET", target))
+    ctx = PlanContext(manifest, version)
+    ctx.live["Index"] = {"docs": LiveObject("docs", _semantic_live(populated), True, project="default")}
+    ctx.live["InferenceEndpoint"] = {n: LiveObject(n, {**EIS_LIVE, "inference_id": n, "service_settings": {
+        "model_id": "jina-embeddings-v5-text-small" if n == "small" else "jina-embeddings-v5-text-nano"}}, True,
+        project="default") for n in ("nano", "nano-2", "small")}
+    ctx.state["InferenceEndpoint"] = {n: {**RECORD, "applied": {"service_settings": dict(
+        ctx.live["InferenceEndpoint"][n].body["service_settings"]), "task_settings": {}}} for n in ctx.live["InferenceEndpoint"]}
+    (change,) = [c for c in plan_from_state(manifest, ctx).changes if c.kind == "Index"]
+    assert change.action.value == action, change.reason
+    if reason:
+        (field,) = [c for c in change.changes if c.blocked_reason]
+        assert reason in field.blocked_reason, field.blocked_reason

@@ -663,6 +663,25 @@ def _named_endpoints(node: Any) -> set[str]:
     return found
 
 
+def endpoint_model(name: Any, ctx: PlanContext) -> tuple[str, str] | None:
+    """(service, model id) of the endpoint ``name``: as the manifests declare it (what apply makes
+    it), else as the cluster has it; the elastic service's ids of one model are one model."""
+    if not isinstance(name, str):
+        return None
+    resource = ctx.manifest.get("InferenceEndpoint", name) if hasattr(ctx.manifest, "get") else None
+    live = (ctx.live.get("InferenceEndpoint") or {}).get(name)
+    body = resource.spec if resource is not None else (live.body if live is not None else None)
+    if not isinstance(body, dict):
+        return None
+    settings = body.get("service_settings") if isinstance(body.get("service_settings"), dict) else {}
+    model = settings.get("model_id") or settings.get("model")
+    if not isinstance(model, str) or not isinstance(body.get("service"), str):
+        return None
+    if body["service"] == "elastic":
+        model = EIS_MODEL_IDS.get(model, model)
+    return body["service"], model
+
+
 def _usage(name: str, ctx: PlanContext) -> dict[str, list[str]]:
     """Who uses an endpoint, from the state read before planning: ingest pipelines whose
     inference processors name it, and indices whose semantic_text fields do (1.9)."""
