@@ -12,7 +12,7 @@ import traceback
 
 import click
 
-from eisops import __version__
+from eisops import __version__, secrets
 from eisops.cli.app import App
 from eisops.errors import EXIT_ERROR, EXIT_OK, EisopsError, ManifestError
 
@@ -48,7 +48,20 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: runs the CLI inside the error boundary and exits with its code."""
+    """Console entry point: runs the CLI inside the error boundary and exits with its code.
+    Everything it writes goes through redaction: no secret eisops has seen this run (values
+    read through references, the connection's credentials) is printed, wherever it appears,
+    Elasticsearch's error messages included."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = secrets.RedactingStream(out), secrets.RedactingStream(err)
+    try:
+        _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+        secrets.forget_all()
+
+
+def _main(argv: list[str] | None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         code = cli.main(args=argv, prog_name="eisops", standalone_mode=False)

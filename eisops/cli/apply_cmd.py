@@ -179,14 +179,14 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
                                f"{source.cluster_uuid}); {saved.url_without_credentials(cluster.url)} is cluster "
                                f"{uuid}. Nothing was applied.")
         environment = dict(os.environ)
-        missing = sorted(saved.secret_variables(plan) - set(environment))
+        values, missing = saved.read_secret_values(plan, environment)
         if missing:
-            raise ApplyRefused(f"the plan takes secrets from environment variables that are not set: "
-                               f"{', '.join(missing)}. Nothing was applied.")
+            raise ApplyRefused("the plan takes secrets it cannot read: " + "; ".join(missing) +
+                               ". Nothing was applied.")
         with lease.take(cluster, plan.project or DEFAULT_PROJECT, wait) as held:
-            ctx = PlanContext(DeclaredNames(dict(plan.declared), environment, plan.project), cluster.version)
+            ctx = PlanContext(DeclaredNames(dict(plan.declared), values, plan.project), cluster.version)
             read_live_state(cluster, ctx)
-            stale = stale_objects(plan, ctx, environment)
+            stale = stale_objects(plan, ctx, values)
             if stale:
                 raise ApplyRefused("the saved plan is stale: the cluster no longer holds what it was made from; "
                                    "nothing was applied:\n  " + "\n  ".join(stale), "Plan again.")
@@ -194,7 +194,7 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
             if not plan.has_changes:
                 click.echo("Apply complete: nothing to do.")
                 return EXIT_OK
-            plan = saved.with_secrets(plan, environment)
+            plan = saved.with_secrets(plan, values)
             result = apply_plan(plan, cluster, functools.partial(verify_changes, ctx), ProgressPrinter(), allowed,
                                 parallelism, held.check)
         _report(result)

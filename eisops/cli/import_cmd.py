@@ -44,10 +44,10 @@ def import_(app: App, kind: str, names: tuple[str, ...], everything: bool, out: 
     for target in written:
         click.echo(f"Wrote {target}")
     secrets = sorted({v for d in documents for v in (d["spec"].get("service_settings") or {}).values()
-                      if isinstance(v, str) and v.startswith("${")})
+                      if isinstance(v, str) and v.startswith("${env:")})
     if secrets:
         click.echo(f"Set these in the environment before you plan (Elasticsearch never returns secrets): "
-                   f"{', '.join(s[2:-1] for s in secrets)}")
+                   f"{', '.join(s[len('${env:'):-1] for s in secrets)}")
     click.echo(f"{len(written)} manifest{'s' if len(written) != 1 else ''} written; the next plan adopts "
                f"{'them' if len(written) != 1 else 'it'}.")
     return 0

@@ -18,6 +18,7 @@ import elastic_transport
 import elasticsearch
 from elasticsearch import Elasticsearch
 
+from eisops import secrets
 from eisops.errors import ClusterRequestError, ConnectionFailed
 
 DEFAULT_URL = "http://localhost:9200"
@@ -206,7 +207,13 @@ def _short(cause: str) -> str:
 
 
 def connect(settings: ConnectionSettings) -> Cluster:
-    """Open a connection and learn the server version. Raises ConnectionFailed with the fix."""
+    """Open a connection and learn the server version. Raises ConnectionFailed with the fix.
+    The credentials (password, API key, any in the URL) are remembered as secrets, so that no
+    output shows them; the cluster's ``url`` is the URL without them."""
+    for credential in (settings.password, settings.api_key):
+        secrets.remember(credential)
+    secrets.remember_url_credentials(settings.url)
+    shown = secrets.url_without_credentials(settings.url)
     kwargs: dict[str, Any] = {
         "request_timeout": settings.request_timeout,
         "max_retries": 2,
@@ -226,14 +233,15 @@ def connect(settings: ConnectionSettings) -> Cluster:
         kwargs["ca_certs"] = settings.ca_cert
     if not settings.url.startswith(("http://", "https://")):
         raise ConnectionFailed(
-            f"the URL {settings.url!r} has no scheme.", "Write it as http://host:port or https://host:port."
+            f"the URL {shown!r} has no scheme.", "Write it as http://host:port or https://host:port."
         )
     try:
         client = Elasticsearch(settings.url, **kwargs)
     except ValueError as exc:
-        raise ConnectionFailed(f"cannot use the URL {settings.url}: {exc}") from None
+        raise ConnectionFailed(f"cannot use the URL {shown}: {secrets.redact(str(exc))}") from None
     _quiet_deprecations()
-    cluster = Cluster(client, settings.url, has_credentials="api_key" in kwargs or "basic_auth" in kwargs)
+    has_credentials = "api_key" in kwargs or "basic_auth" in kwargs or shown != settings.url
+    cluster = Cluster(client, shown, has_credentials=has_credentials)
     cluster.version = _detect_version(cluster)
     return cluster
 

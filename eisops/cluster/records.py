@@ -1,9 +1,10 @@
 """eisops' own record of the inference endpoints it manages, kept in the cluster.
 
 Inference endpoints have no ``_meta`` to carry an ownership marker, so eisops keeps one
-document in a hidden index of its own (``.eisops-state``): for each endpoint it created,
-the non-secret settings it applied and a salted SHA-256 fingerprint of each secret. The
-record holds no secret, only what is needed to tell that a secret in the manifest changed.
+document per project in a hidden index of its own (``.eisops-state``): for each endpoint it
+created, the non-secret settings it applied and a fingerprint of each secret — scrypt under the
+project's salt (``eisops.secrets.fingerprint``), drawn when the project's record is first
+written. The record holds no secret, only what is needed to tell that a secret changed.
 The document is read by id (realtime, no refresh needed) in one request per plan. This
 module knows the document's shape; deciding what to compare is the inference kind's job.
 """
@@ -11,12 +12,13 @@ module knows the document's shape; deciding what to compare is the inference kin
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
+import json as _json
 import secrets as _secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
 from eisops.errors import ClusterRequestError
+from eisops.secrets import fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -35,12 +37,6 @@ def new_salt() -> str:
     return _secrets.token_hex(16)
 
 
-def fingerprint(value: Any, salt: str) -> str:
-    """A salted SHA-256 of a secret: equal for equal secrets under one salt, useless to an attacker."""
-    digest = hashlib.sha256(f"{salt}\0{value}".encode("utf-8")).hexdigest()
-    return f"sha256:{digest}"
-
-
 def document_id(project: str | None) -> str:
     """Each project's record is a document of its own, so that projects never write the same one;
     the record of an eisops from before projects is the one document ``inference_endpoints``."""
@@ -51,10 +47,17 @@ PROJECT_DOCUMENT_PREFIX = "project-"
 
 
 def _endpoints(doc: Any) -> dict[str, dict[str, Any]]:
+    """The endpoints of a record document, each with the salt its fingerprints were made under:
+    the project's (an endpoint recorded by eisops 0.x carries a salt of its own)."""
     if not isinstance(doc, dict) or not (doc.get("found", True)):
         return {}
-    endpoints = (doc.get("_source") or {}).get("endpoints")
-    return endpoints if isinstance(endpoints, dict) else {}
+    source = doc.get("_source") or {}
+    endpoints = source.get("endpoints")
+    if not isinstance(endpoints, dict):
+        return {}
+    salt = source.get("salt")
+    return {name: ({"salt": salt, **record} if salt and isinstance(record, dict) else record)
+            for name, record in endpoints.items()}
 
 
 def read(cluster: "Cluster", project: str | None = None) -> dict[str, dict[str, Any]]:
@@ -120,25 +123,34 @@ def _write(cluster: "Cluster", doc_id: str, verb: str, secrets: Any, name: str, 
     for _ in range(ATTEMPTS):
         doc = cluster.request("GET", f"/{INDEX}/_doc/{doc_id}", missing_ok=True) or {}
         found = bool(doc.get("found"))
-        endpoints = dict(_endpoints(doc)) if found else {}
+        source = (doc.get("_source") or {}) if found else {}
+        endpoints = {n: dict(r) for n, r in (source.get("endpoints") or {}).items()} if found else {}
+        salt = source.get("salt") or new_salt()
         if verb == "forget":
             if name not in endpoints:
                 return
             endpoints.pop(name)
         else:
             previous = endpoints.get(name) or earlier or {}
-            salt = previous.get("salt") or new_salt()
-            keys = set(body.get("secret_keys") or ())
-            fingerprints = {k: v for k, v in (previous.get("secrets") or {}).items() if k in keys}
+            keys = body.get("secret_keys") or {}
+            keys = keys if isinstance(keys, dict) else {k: ["service_settings", k] for k in keys}
+            key_of = {tuple(where): key for key, where in keys.items()}
+            # Fingerprints under the project's salt, made now from the values the operation
+            # carries; one it does not carry is kept only when it was made under that salt.
+            fingerprints = {k: v for k, v in (previous.get("secrets") or {}).items()
+                            if k in keys and not previous.get("salt") and str(v).startswith("scrypt:")}
             for where, value in secrets:
-                if len(where) == 2 and where[0] == "service_settings":
-                    fingerprints[where[1]] = fingerprint(value, salt)
-            endpoints[name] = {**(body.get("record") or {}), "salt": salt, "secrets": fingerprints}
+                key = key_of.get(tuple(where))
+                if key is not None:
+                    text = value if isinstance(value, str) else _json.dumps(value, sort_keys=True)
+                    fingerprints[key] = fingerprint(text, salt)
+            record = {k: v for k, v in (body.get("record") or {}).items() if k != "salt"}
+            endpoints[name] = {**record, "secrets": fingerprints}
         params = ({"if_seq_no": doc["_seq_no"], "if_primary_term": doc["_primary_term"]} if found
                   else {"op_type": "create"})
         try:
             cluster.request("PUT", f"/{INDEX}/_doc/{doc_id}", params=params, body={
-                "endpoints": endpoints, "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat()})
+                "salt": salt, "endpoints": endpoints, "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat()})
             return
         except ClusterRequestError as exc:
             if exc.status != 409:

@@ -66,8 +66,8 @@ class FieldChange:
 class Operation:
     """One request apply will send, exactly: method, path, query parameters and body.
 
-    Secret values are never part of the body: ``secret_sources`` says which environment
-    variable fills which place of the body when the request is sent, and ``secrets`` holds
+    Secret values are never part of the body: ``secret_sources`` says which source
+    (``env:NAME`` or ``file:PATH``) fills which place of the body when the request is sent, and ``secrets`` holds
     the values read when the manifests were loaded (kept out of ``repr``, equality and
     ``to_dict``, so a plan never shows or saves them). ``verb`` names the operation for
     people ("create", "put_mapping", ...). ``accept`` lists Elasticsearch error types that
@@ -109,7 +109,7 @@ class Operation:
         if self.body is not None:
             out["body"] = self.body
         if self.secret_sources:
-            out["secrets_from_environment"] = [{"path": list(p), "variable": v} for p, v in self.secret_sources]
+            out["secrets_from"] = [{"path": list(p), "source": v} for p, v in self.secret_sources]
         if self.accept:
             out["accept"] = list(self.accept)
         if self.timeout is not None:
@@ -123,7 +123,7 @@ class Operation:
         return cls(
             verb=data["verb"], method=data.get("method", ""), path=data.get("path", ""), body=data.get("body"),
             params=tuple((data.get("params") or {}).items()),
-            secret_sources=tuple((tuple(s["path"]), s["variable"]) for s in data.get("secrets_from_environment") or ()),
+            secret_sources=tuple((tuple(s["path"]), s["source"]) for s in data.get("secrets_from") or ()),
             accept=tuple(data.get("accept") or ()), timeout=data.get("timeout"), record=bool(data.get("record")),
         )
 
@@ -229,13 +229,13 @@ class Observation:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "name": self.name, "desired": self.desired, "digest": self.digest}
         if self.secrets:
-            out["secrets"] = [{"path": list(p), "variable": v, "changed": c} for p, v, c in self.secrets]
+            out["secrets"] = [{"path": list(p), "source": v, "changed": c} for p, v, c in self.secrets]
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Observation":
         return cls(data["kind"], data["name"], data.get("desired"), data.get("digest"),
-                   tuple((tuple(s["path"]), s["variable"], bool(s["changed"])) for s in data.get("secrets") or ()))
+                   tuple((tuple(s["path"]), s["source"], bool(s["changed"])) for s in data.get("secrets") or ()))
 
 
 @dataclass(frozen=True)

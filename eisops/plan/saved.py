@@ -4,7 +4,7 @@ The file holds the plan as ``plan --output json`` shows it, with what the plan s
 object it covers (``observed``), the names it read (``declared``) and where it was made
 (``source``: eisops version, server version, cluster URL without credentials, cluster uuid),
 so that apply can check the cluster still holds what the plan was made from. It holds no
-secret: operations name the environment variable that fills each secret's place. This module
+secret: operations name the source (``env:NAME``, ``file:PATH``) that fills each secret's place. This module
 reads and writes that file; it sends no request and knows no kind of object.
 """
 
@@ -15,9 +15,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from eisops import secrets
 from eisops.errors import EisopsError
+from eisops.secrets import url_without_credentials  # noqa: F401 - where callers find it
 from eisops.plan.model import Observation, Operation, Plan, ResourceChange
 
 FORMAT = "eisops-saved-plan"
@@ -36,16 +37,6 @@ class PlanSource:
     def to_dict(self) -> dict[str, Any]:
         return {"eisops_version": self.eisops_version, "server_version": self.server_version,
                 "url": self.url, "cluster_uuid": self.cluster_uuid}
-
-
-def url_without_credentials(url: str) -> str:
-    """The URL as it may be shown and saved: no user name or password in it."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def to_file_dict(plan: Plan, source: PlanSource) -> dict[str, Any]:
@@ -105,17 +96,30 @@ def read(path: str | Path) -> tuple[Plan, PlanSource]:
     return plan, source
 
 
-def secret_variables(plan: Plan) -> set[str]:
-    """The environment variables a saved plan's operations take secrets from."""
-    return {var for change in plan.changes for op in change.operations for _, var in op.secret_sources}
+def secret_sources(plan: Plan) -> set[str]:
+    """The sources (``env:NAME``, ``file:PATH``) a saved plan's operations take secrets from."""
+    return {source for change in plan.changes for op in change.operations for _, source in op.secret_sources}
 
 
-def with_secrets(plan: Plan, environment: dict[str, str]) -> Plan:
-    """The plan with each operation's secret values read from the environment variables it names."""
+def read_secret_values(plan: Plan, environment: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """(source -> value, what cannot be read) for the secrets of a saved plan; each value read
+    is remembered as a secret to redact from all output."""
+    values, problems = {}, []
+    for source in sorted(secret_sources(plan) | {s for o in plan.observed for _, s, _ in o.secrets}):
+        try:
+            values[source] = secrets.read_source(source, environment)
+            secrets.remember(values[source])
+        except secrets.SecretSourceError as exc:
+            problems.append(f"{secrets.describe(source)} {exc}")
+    return values, problems
+
+
+def with_secrets(plan: Plan, values: dict[str, str]) -> Plan:
+    """The plan with each operation's secret values from ``values`` (source -> value)."""
     def filled(op: Operation) -> Operation:
         if not op.secret_sources:
             return op
-        return dataclasses.replace(op, secrets=tuple((where, environment[var]) for where, var in op.secret_sources))
+        return dataclasses.replace(op, secrets=tuple((where, values[source]) for where, source in op.secret_sources))
 
     return dataclasses.replace(plan, changes=tuple(
         dataclasses.replace(c, operations=tuple(filled(op) for op in c.operations)) for c in plan.changes))

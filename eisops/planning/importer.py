@@ -2,7 +2,7 @@
 
 ``import_manifests`` reads the objects of one kind (by name, or all that no one manages and
 that are not Elasticsearch's own) and returns a manifest for each: the kind's minimal spec of
-it (what Elasticsearch adds or defaults left out, secrets as ``${NAME}`` references) with
+it (what Elasticsearch adds or defaults left out, secrets as ``${env:NAME}`` references) with
 ``adopt: true``, so that the next plan adopts it — apply writes only eisops' marker or record,
 the object stays as it is — and the plan after that is empty. It writes no file and prints
 nothing; the CLI does.

@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from eisops import secrets
+
 from eisops.errors import Diagnostic, ManifestError
 from eisops.manifest.project import DEFAULT_PROJECT, Project
 from eisops.plan.model import WRITING_ACTIONS, Action, Observation, Plan, ResourceChange
@@ -224,10 +226,10 @@ class _Named:
     name: str
 
 
-def stale_objects(plan: Plan, ctx: PlanContext, environment: dict[str, str]) -> list[str]:
+def stale_objects(plan: Plan, ctx: PlanContext, values: dict[str, str]) -> list[str]:
     """The objects a saved plan covers that the cluster, as read into ``ctx``, no longer holds as
-    the plan saw them, and the secrets whose value in ``environment`` differs from the planned one;
-    empty when the plan can be applied as it was reviewed."""
+    the plan saw them, and the secrets whose value (``values``: source -> value) differs from the
+    planned one; empty when the plan can be applied as it was reviewed."""
     stale = []
     for seen in plan.observed:
         kind = BY_NAME[seen.kind]
@@ -242,9 +244,9 @@ def stale_objects(plan: Plan, ctx: PlanContext, environment: dict[str, str]) -> 
             what = "now exists" if seen.digest is None else "no longer exists" if now is None else "has changed"
             stale.append(f"{seen.address} {what}")
             continue
-        for where, variable, changed in seen.secrets:
-            value = environment.get(variable)
+        for where, source, changed in seen.secrets:
+            value = values.get(source)
             if value is not None and (not kind.secret_recorded(seen.name, where, value, ctx)) != changed:
-                stale.append(f"{seen.address}: the value of {variable} ({'.'.join(map(str, where))}) is not the "
-                             "one the plan was made with")
+                stale.append(f"{seen.address}: the value of {secrets.describe(source)} ({'.'.join(map(str, where))}) "
+                             "is not the one the plan was made with")
     return stale

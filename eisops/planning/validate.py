@@ -12,6 +12,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 
+from eisops import secrets
 from eisops.errors import Diagnostic, ManifestError
 from eisops.manifest.loader import read_documents
 from eisops.manifest.model import Manifest, Resource, read_envelope
@@ -35,8 +36,8 @@ class LoadedManifest(Manifest):
     project: Project = field(default_factory=lambda: Project(DEFAULT_PROJECT))
     partial: bool = False  # cut down to --target objects: plan nothing else, prune nothing
     adopt: bool = False  # --adopt: adopt every unmanaged object that equals its manifest
-    #: The values of the environment variables the manifests reference, read once when they are
-    #: loaded, so that planning never looks at the environment. Never rendered or saved.
+    #: The values the manifests reference (``env:NAME`` and ``file:PATH`` -> value), read once
+    #: when they are loaded, so that planning never looks at the environment. Never rendered or saved.
     environment: dict[str, str] = field(default_factory=dict, repr=False)
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -49,9 +50,10 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
                    require_environment: bool = True) -> LoadedManifest:
     """Read and check the manifests under ``paths``; raise ManifestError with every problem.
 
-    Values the manifests take from the environment are read here, from ``environment``
-    (default ``os.environ``); a variable that is not set is a problem at its file:line unless
-    ``require_environment`` is false (an offline plan needs no secret values).
+    Values the manifests take from the environment (``environment``, default ``os.environ``)
+    or from files are read here, and remembered as secrets to redact from all output; one that
+    cannot be read is a problem at its file:line unless ``require_environment`` is false (an
+    offline plan needs no secret values).
     """
     environment = dict(os.environ) if environment is None else environment
     documents, problems, files = read_documents(paths)
@@ -117,13 +119,19 @@ def load_manifests(paths: list[str], allow_empty: bool = False, environment: dic
 
     values: dict[str, str] = {}
     for resource in resources:
-        for where, variable in BY_NAME[resource.kind].environment_references(resource):
-            if variable in environment:
-                values[variable] = environment[variable]
-            elif require_environment:
-                problems.append(resource.diagnostic(
-                    f"{'.'.join(map(str, where))} comes from environment variable {variable}, which is not set",
-                    where))
+        kind = BY_NAME[resource.kind]
+        for literal in kind.secret_literals(resource):
+            secrets.remember(literal)  # an error already; never printed either
+        for where, source in kind.environment_references(resource):
+            if source in values:
+                continue
+            try:
+                values[source] = secrets.read_source(source, environment)
+                secrets.remember(values[source])
+            except secrets.SecretSourceError as exc:
+                if require_environment:
+                    problems.append(resource.diagnostic(f"{'.'.join(map(str, where))} comes from "
+                                                        f"{secrets.describe(source)}, which {exc}", where))
 
     if not resources and not problems and not allow_empty:
         where = ", ".join(paths)

@@ -159,7 +159,12 @@ class ResourceKind(ABC):
         return []
 
     def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
-        """(spec path, variable) of every value the manifest takes from the environment."""
+        """(spec path, source) of every value the manifest takes from outside: ``env:NAME`` or
+        ``file:/absolute/path``."""
+        return []
+
+    def secret_literals(self, resource: "Resource") -> list[str]:
+        """Secrets written into the manifest itself (refused by validation, and redacted)."""
         return []
 
     def orphan_changes(self, ctx: PlanContext) -> list[ResourceChange]:

@@ -188,7 +188,7 @@ spec:
   service: jinaai
   service_settings:
     model_id: MODEL
-    api_key: ${JINA_API_KEY}
+    api_key: ${env:JINA_API_KEY}
 """
 
 
@@ -295,9 +295,10 @@ def test_failed_endpoint_create_is_planned_again(fake_es, eisops, tmp_path):
         task_type: text_embedding
         spec:
           service: jinaai
-          service_settings: {model_id: jina-embeddings-v3, api_key: k}
+          service_settings: {model_id: jina-embeddings-v3, api_key: "${env:JINA_API_KEY}"}
           task_settings: {no_such_setting: 1}
     """})
+    eisops.monkeypatch.setenv("JINA_API_KEY", "jina-test-key")
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
     assert code == 1 and "InferenceEndpoint/bad-model" in err
     plan = eisops.plan_json(manifests, "--url", fake_es.url)

@@ -15,7 +15,7 @@ SECRETS = {"e.yaml": """
       service: jinaai
       service_settings:
         model_id: jina-embeddings-v3
-        api_key: ${JINA_API_KEY}
+        api_key: ${env:JINA_API_KEY}
     ---
     kind: InferenceEndpoint
     name: jina-other
@@ -24,7 +24,7 @@ SECRETS = {"e.yaml": """
       service: jinaai
       service_settings:
         model_id: jina-embeddings-v3
-        api_key: ${OTHER_JINA_KEY}
+        api_key: ${env:OTHER_JINA_KEY}
     ---
     kind: IngestPipeline
     name: embed
@@ -103,7 +103,7 @@ def test_a_saved_plan_holds_no_secret_and_is_the_same_for_the_same_inputs(fake_e
     second = _saved(eisops, manifests, fake_es.url, tmp_path / "b.json").read_text()
     assert first == second
     assert KEY not in first and OTHER not in first and "sha256:" not in first and "salt" not in first
-    assert '"variable": "JINA_API_KEY"' in first
+    assert '"source": "env:JINA_API_KEY"' in first
     code, out, err = eisops("apply", tmp_path / "a.json", "--url", fake_es.url)
     assert code == 0, out + err
     assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
@@ -142,7 +142,7 @@ def test_a_change_to_an_object_checked_as_unchanged_makes_the_saved_plan_stale(f
 
 def test_a_new_secret_value_makes_the_saved_plan_stale(fake_es, eisops, tmp_path):
     err = _stale(eisops, fake_es, tmp_path, lambda es: eisops.monkeypatch.setenv("OTHER_JINA_KEY", OTHER + "-new"))
-    assert "InferenceEndpoint/jina-other: the value of OTHER_JINA_KEY" in err
+    assert "InferenceEndpoint/jina-other: the value of environment variable OTHER_JINA_KEY" in err
     assert OTHER not in err
 
 

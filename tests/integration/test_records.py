@@ -15,8 +15,9 @@ def _recorded(es: Elasticsearch, project_name: str) -> set[str]:
 def test_a_create_elasticsearch_refuses_leaves_no_record(fake_es, eisops, tmp_path):
     # Refused by Elasticsearch only: a task setting the jinaai service does not know.
     bad = ("kind: InferenceEndpoint\nname: bad\ntask_type: text_embedding\nspec:\n  service: jinaai\n"
-           "  service_settings: {model_id: jina-embeddings-v3, api_key: k}\n  task_settings: {no_such_setting: 1}\n")
+           "  service_settings: {model_id: jina-embeddings-v3, api_key: \"${env:JINA_API_KEY}\"}\n  task_settings: {no_such_setting: 1}\n")
     a = project(tmp_path, "team-a", [endpoint("good"), bad])
+    eisops.monkeypatch.setenv("JINA_API_KEY", "jina-test-key")
     code, out, err = eisops("apply", a, "--url", fake_es.url, "--auto-approve")
     assert code == 1 and "unknown to the [jinaai] service" in err, out + err
     es = Elasticsearch(fake_es.url)

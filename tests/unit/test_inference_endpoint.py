@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from eisops import secrets as secrets_module
 from eisops.cluster import records
 from eisops.plan.model import Action
 from eisops.resources.base import LiveObject, PlanContext
@@ -39,7 +40,7 @@ def applied_record(spec_yaml, tmp_path, task_type="text_embedding", secrets=None
     ctx = PlanContext(manifest, "9.2.0")
     change = KIND.plan_create(manifest.resources[0], ctx)
     record_op = [op for op in change.operations if op.record][-1]  # the record once the create is made
-    fingerprints = {where[1]: records.fingerprint(value, salt) for where, value in record_op.secrets}
+    fingerprints = {where[1]: secrets_module.fingerprint(value, salt) for where, value in record_op.secrets}
     return {**record_op.body["record"], "salt": salt, "secrets": fingerprints}
 
 
@@ -119,7 +120,7 @@ JINA = """
 service: jinaai
 service_settings:
   model_id: jina-embeddings-v3
-  api_key: ${JINA_API_KEY}
+  api_key: ${env:JINA_API_KEY}
 task_settings:
   late_chunking: false
 """
@@ -167,7 +168,7 @@ def test_missing_environment_variables_are_reported_when_the_manifests_are_loade
     monkeypatch.delenv("OTHER_KEY", raising=False)
     from eisops.errors import ManifestError
     with pytest.raises(ManifestError) as info:
-        endpoint_manifest(tmp_path, JINA.replace("late_chunking: false", "input_type: ${OTHER_KEY}"))
+        endpoint_manifest(tmp_path, JINA.replace("late_chunking: false", "input_type: ${env:OTHER_KEY}"))
     messages = [(d.line, d.message) for d in info.value.diagnostics]
     assert [m for _, m in messages] == [
         "service_settings.api_key comes from environment variable JINA_API_KEY, which is not set",
@@ -175,9 +176,11 @@ def test_missing_environment_variables_are_reported_when_the_manifests_are_loade
     assert all(line > 1 for line, _ in messages)
 
 
-def test_fingerprint_is_salted():
-    assert records.fingerprint("k", "a") != records.fingerprint("k", "b")
-    assert records.fingerprint("k", "a") == records.fingerprint("k", "a")
+def test_fingerprint_is_salted_and_memory_hard():
+    from eisops import secrets
+    assert secrets.fingerprint("k", "a") != secrets.fingerprint("k", "b")
+    assert secrets.fingerprint("k", "a") == secrets.fingerprint("k", "a")
+    assert secrets.fingerprint("k", "a").startswith("scrypt:") and secrets.SCRYPT["n"] >= 2**14
 
 
 def test_rate_limit_for_eis_is_blocked_on_9_2(tmp_path):

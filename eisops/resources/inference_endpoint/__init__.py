@@ -18,6 +18,8 @@ applying.
 from __future__ import annotations
 
 import copy
+import json
+import os
 import dataclasses
 import functools
 import re
@@ -32,7 +34,12 @@ from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, Resourc
 from eisops.resources.inference_endpoint.models import (
     EIS_MODEL_IDS, EIS_MODELS, eis_problems, eis_warnings, not_offered, offered_models,
 )
+from eisops.resources.inference_endpoint.secret_paths import (
+    SECRET_KEYS, get_path, has_path, literal_secrets, masked_paths, record_key, references, resolved, secret_paths,
+    set_path, without_paths,
+)
 from eisops.resources.inference_endpoint.smoke import expected_dims
+from eisops.secrets import SENSITIVE, describe, fingerprint, fingerprint_matches, legacy_fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -56,14 +63,8 @@ NO_SECRET_SERVICES = frozenset({"elastic", "elasticsearch", "elser", "custom"})
 ALLOCATION_SERVICES = ("elasticsearch", "elser")
 ALLOCATION_SETTINGS = frozenset({"num_allocations", "adaptive_allocations"})
 
-SECRET_KEYS = frozenset({"api_key", "access_key", "secret_key", "service_account_json",
-                         "secret_parameters", "entra_id"})
-
 #: Seconds Elasticsearch may take to create an endpoint (it calls the provider or deploys a model).
 CREATE_TIMEOUT = 120
-
-#: ``${NAME}``: the whole value comes from the environment variable NAME when planning.
-ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 #: Chunking defaults Elasticsearch fills in for embedding endpoints created on 8.16+ (1.4).
 CHUNKING_DEFAULTS = {
@@ -72,41 +73,6 @@ CHUNKING_DEFAULTS = {
     "none": {},
     "recursive": {},
 }
-
-def env_references(value: Any, at: tuple = ()) -> list[tuple[tuple, str]]:
-    """(path, variable) for every ``${NAME}`` value below ``value``."""
-    found = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            found += env_references(v, at + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found += env_references(v, at + (i,))
-    elif isinstance(value, str):
-        m = ENV_REFERENCE.match(value)
-        if m:
-            found.append((at, m.group(1)))
-    return found
-
-
-def resolve_env(resource: "Resource", environment: dict[str, str]) -> dict[str, Any]:
-    """The spec with ``${NAME}`` values taken from ``environment`` (read when the manifests were
-    loaded, which reported any variable that is not set); one not there stays as written."""
-    spec = copy.deepcopy(resource.spec)
-    for where, variable in env_references(spec):
-        if variable not in environment:
-            continue
-        node = spec
-        for key in where[:-1]:
-            node = node[key]
-        node[where[-1]] = environment[variable]
-    return spec
-
-
-#: What a secret's place holds in a plan's bodies: a plan never carries a secret, nor anything
-#: derived from one.
-SENSITIVE = "(sensitive)"
-
 
 def with_chunking_defaults(chunking: Any, task_type: str | None) -> Any:
     """The chunking settings Elasticsearch stores for an embedding endpoint."""
@@ -126,9 +92,8 @@ def _secrets_marked(method):
         change = method(*args, **kwargs)
         if change is None:
             return None
-        paths = {("service_settings", key) for body in (change.before, change.after) if isinstance(body, dict)
-                 for key in (body.get("service_settings") or {}) if key in SECRET_KEYS}
-        return dataclasses.replace(change, sensitive_paths=tuple(sorted(paths)))
+        paths = {p for body in (change.before, change.after) for p in masked_paths(body)}
+        return dataclasses.replace(change, sensitive_paths=tuple(sorted(paths, key=lambda p: [str(k) for k in p])))
 
     return wrapper
 
@@ -157,16 +122,23 @@ class InferenceEndpointKind(ResourceKind):
         return name.startswith(".")  # the preconfigured endpoints (1.10); user ids cannot start with '.'
 
     def environment_references(self, resource: "Resource") -> list[tuple[tuple, str]]:
-        return env_references(resource.spec)
+        return [(where, source) for where, source, _ in references(resource.spec, _base_dir(resource))]
+
+    def secret_literals(self, resource: "Resource") -> list[str]:
+        return [v if isinstance(v, str) else json.dumps(v) for _, v in literal_secrets(resource.spec)]
 
     def output_dims(self, resource: "Resource") -> int | None:
         """How many dimensions the endpoint's embeddings have, when the manifest or the model says."""
         return expected_dims(resource.spec)
 
     def check_warnings(self, resource: "Resource") -> list[tuple[tuple, str]]:
+        warnings = [(where, f"${{{source.partition(':')[2]}}} is read from the environment as "
+                             f"${{env:{source.partition(':')[2]}}}; the bare form is deprecated: write "
+                             f"${{env:{source.partition(':')[2]}}}")
+                    for where, source, bare in references(resource.spec) if bare]
         if resource.spec.get("service") == "elastic":
-            return eis_warnings(resource.spec, resource.task_type)
-        return []
+            warnings += eis_warnings(resource.spec, resource.task_type)
+        return warnings
 
     def check_spec(self, resource: "Resource") -> list[tuple[tuple, str]]:
         spec, task = resource.spec, resource.task_type
@@ -203,9 +175,15 @@ class InferenceEndpointKind(ResourceKind):
             problems += eis_problems(spec, task)
             problems += [(("service_settings", key), f"the elastic service takes no {key}")
                          for key in sorted(SECRET_KEYS & set(settings))]
-        for where, _ in env_references(spec):
+        for where, source, _ in references(spec):
             if where[:1] not in (("service_settings",), ("task_settings",)):
-                problems.append((where, "${NAME} references are read only in service_settings and task_settings"))
+                problems.append((where, "${env:NAME} and ${file:PATH} references are read only in service_settings "
+                                        "and task_settings"))
+        for where, _ in literal_secrets(spec):
+            # The value is not repeated: the message may end up in a CI log.
+            problems.append((where, f"{'.'.join(map(str, where))} is a secret written into the manifest; write it "
+                                    "as ${env:NAME} or ${file:PATH} so that it comes from the environment or a file "
+                                    "when eisops runs (the value is not shown)"))
         return problems
 
     # ------------------------------------------------------------------ live state
@@ -240,29 +218,33 @@ class InferenceEndpointKind(ResourceKind):
     def _desired(self, resource: "Resource", ctx: PlanContext, record: dict | None) -> tuple[dict, dict, list]:
         """(comparable desired body, request body with secrets left out, secrets).
 
-        A secret compares by its fingerprint under the salt of eisops' record of the endpoint;
-        without a record (a new endpoint) there is nothing to compare it with, and its place
-        holds SENSITIVE. No salt is drawn here: planning takes no random value.
+        A secret — a secret setting, or any value the manifest takes from the environment or a
+        file — compares by its fingerprint under the salt of eisops' record of the endpoint's
+        project (with the scheme of the fingerprint recorded); without a record (a new
+        endpoint) there is nothing to compare it with, and its place holds SENSITIVE. No salt is
+        drawn here: planning takes no random value.
         """
-        environment = getattr(ctx.manifest, "environment", None) or {}
-        spec = resolve_env(resource, environment)
+        values = getattr(ctx.manifest, "environment", None) or {}
+        refs = references(resource.spec, _base_dir(resource))
+        spec = resolved(resource.spec, refs, values)
+        unresolved = {path for path, source, _ in refs if source not in values}
         task = resource.task_type
-        settings = dict(spec.get("service_settings") or {})
-        secrets = []
-        for key in list(settings):
-            if key in SECRET_KEYS:
-                secrets.append((("service_settings", key), settings[key]))
+        paths = secret_paths(resource.spec)
+        secrets = [(where, get_path(spec, where)) for where in paths]
         request: dict[str, Any] = {"service": spec.get("service"),
-                                   "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS}}
+                                   "service_settings": dict(spec.get("service_settings") or {})}
         for key in ("task_settings", "chunking_settings"):
             if key in spec:
                 request[key] = copy.deepcopy(spec[key])
+        request = without_paths(request, paths)
         comparable = copy.deepcopy(request)
         comparable["task_type"] = task
         salt = (record or {}).get("salt")
+        recorded = (record or {}).get("secrets") or {}
         for where, value in secrets:
-            known = salt and not ctx.offline and not _unresolved(value)
-            comparable["service_settings"][where[1]] = records.fingerprint(value, salt) if known else SENSITIVE
+            known = salt and not ctx.offline and where not in unresolved
+            set_path(comparable, where, _fingerprint_like(value, salt, recorded.get(record_key(where)))
+                     if known else SENSITIVE)
         chunking = with_chunking_defaults(spec.get("chunking_settings"), task)
         if chunking is not None:
             comparable["chunking_settings"] = chunking
@@ -288,8 +270,8 @@ class InferenceEndpointKind(ResourceKind):
                 settings[key] = live_settings[key]
             elif key in applied_settings:
                 settings[key] = applied_settings[key]
-        for key in fingerprints:  # a secret that left the manifest
-            if key not in settings and key not in (desired.get("service_settings") or {}):
+        for key in fingerprints:  # a secret setting that left the manifest
+            if key in SECRET_KEYS and key not in settings and key not in (desired.get("service_settings") or {}):
                 settings[key] = fingerprints[key]
         out["service_settings"] = settings
         live_task = body.get("task_settings") or {}
@@ -305,6 +287,17 @@ class InferenceEndpointKind(ResourceKind):
             out["task_settings"] = task_settings
         if "chunking_settings" in body or "chunking_settings" in desired:
             out["chunking_settings"] = body.get("chunking_settings")
+        # Secrets outside the secret settings (values from the environment or a file): GET may show
+        # them, and then they compare by the fingerprint of what it shows; else by the record's.
+        salt = record.get("salt")
+        for where in masked_paths(desired):
+            if len(where) == 2 and where[0] == "service_settings" and where[1] in SECRET_KEYS:
+                continue
+            key = record_key(where)
+            if has_path(body, where) and salt:
+                set_path(out, where, _fingerprint_like(get_path(body, where), salt, fingerprints.get(key)))
+            elif key in fingerprints:
+                set_path(out, where, fingerprints[key])
         return out
 
     def comparable_live(self, live_body: dict[str, Any], desired: Any, ctx: PlanContext) -> Any:
@@ -313,12 +306,9 @@ class InferenceEndpointKind(ResourceKind):
         out = self._comparable_live(LiveObject(name, live_body, True, {"record": record}), desired)
         # A secret the plan could not fingerprint (a new endpoint's) is taken as written: the
         # record of its fingerprint is made when it is sent.
-        wanted = (desired or {}).get("service_settings") or {}
-        settings = out.get("service_settings")
-        if isinstance(settings, dict):
-            for key, value in wanted.items():
-                if value == SENSITIVE and key in settings:
-                    settings[key] = SENSITIVE
+        for where in masked_paths(desired or {}):
+            if get_path(desired, where) == SENSITIVE and has_path(out, where):
+                set_path(out, where, SENSITIVE)
         return out
 
     def desired(self, resource: "Resource", ctx: PlanContext) -> Any:
@@ -329,23 +319,19 @@ class InferenceEndpointKind(ResourceKind):
         """With secrets masked (an observation is saved with the plan), and for each secret from
         the environment whether it differs from what eisops recorded."""
         desired = self.desired(resource, ctx)
-        settings = desired.get("service_settings") or {}
-        for key in settings:
-            if key in SECRET_KEYS:
-                settings[key] = SENSITIVE
+        for where in masked_paths(desired):
+            set_path(desired, where, SENSITIVE)
         digest = None if live is None else body_digest(self.comparable_live(live.body, desired, ctx))
-        environment = getattr(ctx.manifest, "environment", None) or {}
+        values = getattr(ctx.manifest, "environment", None) or {}
         secrets = tuple(
-            (where, variable, not (variable in environment
-                                   and self.secret_recorded(resource.name, where, environment[variable], ctx)))
-            for where, variable in env_references(resource.spec) if where[:1] == ("service_settings",)
-            and len(where) == 2 and where[1] in SECRET_KEYS)
+            (where, source, not (source in values and self.secret_recorded(resource.name, where, values[source], ctx)))
+            for where, source, _ in references(resource.spec, _base_dir(resource)))
         return Observation(self.kind, resource.name, desired, digest, secrets)
 
     def secret_recorded(self, name: str, path: tuple, value: str, ctx: PlanContext) -> bool:
         record = (ctx.state.get(self.kind) or {}).get(name) or {}
-        salt, recorded = record.get("salt"), (record.get("secrets") or {}).get(path[-1])
-        return bool(salt and recorded) and records.fingerprint(value, salt) == recorded
+        salt, recorded = record.get("salt"), (record.get("secrets") or {}).get(record_key(path))
+        return bool(salt and recorded) and fingerprint_matches(str(value), recorded, salt)
 
     # ------------------------------------------------------------------ planning
     @_secrets_marked
@@ -369,14 +355,20 @@ class InferenceEndpointKind(ResourceKind):
         record = live.extra.get("record")
         after, request, secrets = self._desired(resource, ctx, record)
         before = self._comparable_live(live, after)
-        changes = diff_bodies(before, after, sensitive=[("service_settings", k) for k in SECRET_KEYS])
-        if not changes and (live.project is None or (record or {}).get("pending")):
+        sensitive = set(masked_paths(before)) | set(masked_paths(after))
+        changes = diff_bodies(before, after, sensitive=sorted(sensitive, key=lambda p: [str(k) for k in p]))
+        legacy = any(str(v).startswith("sha256:") for v in ((record or {}).get("secrets") or {}).values())
+        if not changes and (live.project is None or (record or {}).get("pending") or legacy):
             # Only the record is behind: written by an eisops from before projects (it moves into the
-            # project's), or by an apply that stopped before it recorded the create as made.
+            # project's), by an apply that stopped before it recorded the create as made, or holding
+            # the SHA-256 fingerprints of eisops 0.x, which a guess can be tested against quickly.
             reason = ("eisops records the endpoint as one of its project's" if live.project is None else
-                      "the apply that created the endpoint stopped before it recorded it as made; eisops records it now")
+                      "the apply that created the endpoint stopped before it recorded it as made; eisops records it now"
+                      if (record or {}).get("pending") else
+                      "eisops replaces the SHA-256 fingerprints of its record of the secrets by memory-hard (scrypt) ones")
             return ResourceChange(self.kind, resource.name, Action.UPDATE, reason, before, after,
-                                  operations=(_record_operation(resource, after, []),), task_type=resource.task_type)
+                                  operations=(_record_operation(resource, after, secrets),),
+                                  task_type=resource.task_type)
         if not changes:
             return None
         blocked = self._refusal(resource, ctx)
@@ -407,11 +399,9 @@ class InferenceEndpointKind(ResourceKind):
             )
         update_body: dict[str, Any] = {}
         changed_top = {c.path[0] for c in changes if c.path}
-        update_secrets = []
         if "service_settings" in changed_top and secrets:
             # Elasticsearch wants every secret re-sent when service_settings are updated (ES #139651).
             update_body["service_settings"] = {}
-            update_secrets = secrets
         allocations = {c.path[1] for c in changes if c.path[:1] == ("service_settings",) and len(c.path) > 1
                        and c.path[1] in ALLOCATION_SETTINGS and service in ALLOCATION_SERVICES}
         for key in sorted(allocations):
@@ -421,12 +411,14 @@ class InferenceEndpointKind(ResourceKind):
             update_body["task_settings"] = copy.deepcopy(request.get("task_settings") or {})
         if "chunking_settings" in changed_top:
             update_body["chunking_settings"] = copy.deepcopy(request.get("chunking_settings"))
+        # The secrets of each part the update sends go with it (filled in when it is sent).
+        update_secrets = [(where, value) for where, value in secrets if where[0] in update_body]
         return ResourceChange(
             self.kind, resource.name, Action.UPDATE, "Elasticsearch updates these settings in place (_update)",
             before, after, changes,
             (Operation("update", "PUT", path("_inference", resource.task_type, resource.name, "_update"), update_body,
                        secret_sources=_sources(resource, update_secrets), secrets=tuple(update_secrets)),
-             _record_operation(resource, after, update_secrets)),
+             _record_operation(resource, after, secrets)),
             task_type=resource.task_type,
         )
 
@@ -481,14 +473,14 @@ class InferenceEndpointKind(ResourceKind):
 
     def minimal_spec(self, live: LiveObject, ctx: PlanContext) -> tuple[dict[str, Any], str | None]:
         """The endpoint's service, what GET shows of its settings (for the elastic service only the
-        model), and each secret the service takes as a ``${NAME}`` reference to set in the environment."""
+        model), and each secret the service takes as a ``${env:NAME}`` reference to set in the environment."""
         body = live.body
         service = body.get("service")
         settings = dict(body.get("service_settings") or {})
         if service == "elastic":
             settings = {k: v for k, v in settings.items() if k == "model_id"}
         for key in SERVICE_SECRETS.get(service, ("api_key",) if service not in NO_SECRET_SERVICES else ()):
-            settings[key] = "${" + re.sub(r"[^A-Z0-9]", "_", f"{live.name}_{key}".upper()) + "}"
+            settings[key] = "${env:" + re.sub(r"[^A-Z0-9]", "_", f"{live.name}_{key}".upper()) + "}"
         spec: dict[str, Any] = {"service": service, "service_settings": settings}
         if body.get("task_settings"):
             spec["task_settings"] = body["task_settings"]
@@ -740,14 +732,28 @@ def _project_of(ctx: PlanContext) -> str | None:
     return getattr(project, "name", project)
 
 
-def _unresolved(value: Any) -> bool:
-    return isinstance(value, str) and ENV_REFERENCE.match(value) is not None
+def _base_dir(resource: "Resource") -> str | None:
+    """The folder of the resource's manifest: ``${file:PATH}`` is relative to it."""
+    try:
+        file = resource.location(()).file
+    except Exception:  # a resource built in memory (tests, importer) has no file
+        return None
+    return os.path.dirname(os.path.abspath(file)) if file else None
+
+
+def _fingerprint_like(value: Any, salt: str, recorded: Any) -> str:
+    """The fingerprint of ``value`` under ``salt``, in the scheme of the one recorded (a record
+    from eisops 0.x holds SHA-256 ones, replaced at the next apply)."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if isinstance(recorded, str) and recorded.startswith("sha256:"):
+        return legacy_fingerprint(text, salt)
+    return fingerprint(text, salt)
 
 
 def _sources(resource: "Resource", secrets: list) -> tuple[tuple[tuple, str], ...]:
-    """Which environment variable each secret of ``secrets`` comes from (a literal has none)."""
-    variables = dict(env_references(resource.spec))
-    return tuple((where, variables[where]) for where, _ in secrets if where in variables)
+    """Where each secret of ``secrets`` comes from: ``env:NAME`` or ``file:PATH``."""
+    sources = {where: source for where, source, _ in references(resource.spec, _base_dir(resource))}
+    return tuple((where, sources[where]) for where, _ in secrets if where in sources)
 
 
 def _create_operations(resource: "Resource", request: dict[str, Any], secrets: list,
@@ -780,7 +786,7 @@ def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list
     """What eisops records of the endpoint once ``after`` is applied: the non-secret settings it
     applied and which secrets it holds. The fingerprints of the secrets the operation carries are
     made when it is carried out (records.apply_operation); planning computes none."""
-    settings = after.get("service_settings") or {}
+    applied = without_paths(after, masked_paths(after))
     record = {
         "task_type": after.get("task_type"),
         "service": after.get("service"),
@@ -788,10 +794,11 @@ def _record_operation(resource: "Resource", after: dict[str, Any], secrets: list
         # known to be done, the next plan sees a record that may name no endpoint, and says so.
         **({"pending": True} if pending else {}),
         "applied": {
-            "service_settings": {k: v for k, v in settings.items() if k not in SECRET_KEYS},
-            "task_settings": after.get("task_settings") or {},
+            "service_settings": {k: v for k, v in (applied.get("service_settings") or {}).items()
+                                 if k not in SECRET_KEYS},
+            "task_settings": applied.get("task_settings") or {},
         },
     }
     return Operation("record", body={"endpoint": resource.name, "project": resource.project, "record": record,
-                                     "secret_keys": sorted(k for k in settings if k in SECRET_KEYS)},
+                                     "secret_keys": {record_key(where): list(where) for where in masked_paths(after)}},
                      secret_sources=_sources(resource, secrets), record=True, secrets=tuple(secrets))
