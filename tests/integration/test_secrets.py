@@ -270,3 +270,11 @@ def test_no_secret_fingerprint_or_salt_in_any_output_plan_file_or_stored_record(
     assert set(record["endpoints"]["openai-user"]["secrets"]) == {"api_key", "task_settings.user"}
     assert all(v.startswith("scrypt:") for v in record["endpoints"]["openai-user"]["secrets"].values())
     assert "salt" not in record["endpoints"]["openai-user"]
+
+
+def test_the_runners_leak_check_finds_values_and_fingerprints():
+    from tests.integration.conftest import leaks
+    assert leaks(f"key={API_KEY}", {API_KEY}) == ["can…"]
+    assert leaks("input_type [search] of Elasticsearch", {"search"}) == ["sea…"]
+    assert leaks("Elasticsearch", {"search"}) == []
+    assert leaks("secrets: scrypt:" + "ab" * 32, set()) == ["scrypt:abababa…"]
