@@ -84,7 +84,10 @@ def literal_secrets(spec: dict[str, Any]) -> list[tuple[tuple, Any]]:
     return found
 
 
-def get_path(body: Any, path: tuple) -> Any:
+_ABSENT = object()
+
+
+def _lookup(body: Any, path: tuple) -> Any:
     node = body
     for key in path:
         if isinstance(node, dict) and key in node:
@@ -92,20 +95,17 @@ def get_path(body: Any, path: tuple) -> Any:
         elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
             node = node[key]
         else:
-            return None
+            return _ABSENT
     return node
 
 
+def get_path(body: Any, path: tuple) -> Any:
+    value = _lookup(body, path)
+    return None if value is _ABSENT else value
+
+
 def has_path(body: Any, path: tuple) -> bool:
-    node = body
-    for key in path:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
-        else:
-            return False
-    return True
+    return _lookup(body, path) is not _ABSENT
 
 
 def set_path(body: dict[str, Any], path: tuple, value: Any) -> None:
