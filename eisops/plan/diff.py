@@ -38,7 +38,9 @@ def diff_bodies(before: Any, after: Any, sensitive: Iterable[tuple] = ()) -> tup
     if same(before, after):
         return ()  # the common case, and far cheaper than a full deepdiff of a large mapping
     sensitive = [tuple(s) for s in sensitive]
-    tree = DeepDiff(before, after, ignore_order=False, view="tree", verbose_level=2)
+    # threshold_to_diff_deeper=0: always field by field; by default (deepdiff 8+) a mapping whose
+    # keys all changed is reported as one value, which would hide, say, an alias renamed.
+    tree = DeepDiff(before, after, ignore_order=False, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
     changes: list[FieldChange] = []
     for report, levels in tree.items():
         for level in levels:

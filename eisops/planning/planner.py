@@ -142,6 +142,11 @@ def plan_from_state(manifest: "LoadedManifest", ctx: PlanContext, observe: bool 
             changes.append(kind.plan_delete(ctx.live[kind.kind][name], ctx))
             if observe:
                 observed.append(kind.observe_deleted(ctx.live[kind.kind][name], ctx))
+    for kind in KINDS:
+        mine = [c for c in changes if c.kind == kind.kind]
+        if mine:
+            combined = iter(kind.combine(mine, ctx))
+            changes = [next(combined) if c.kind == kind.kind else c for c in changes]
     changes = _with_levels(changes, manifest)
     ctx.writing = {(c.kind, c.name) for c in changes if c.action in WRITING_ACTIONS}
     changes = [dataclasses.replace(c, checks=BY_NAME[c.kind].checks(c, ctx)) if c.action in WRITING_ACTIONS

@@ -167,6 +167,11 @@ class ResourceKind(ABC):
         """Secrets written into the manifest itself (refused by validation, and redacted)."""
         return []
 
+    def combine(self, changes: list[ResourceChange], ctx: PlanContext) -> list[ResourceChange]:
+        """The kind's changes, with requests that must be one request across objects made so
+        (an alias moving between indices); by default as they are."""
+        return changes
+
     def orphan_changes(self, ctx: PlanContext) -> list[ResourceChange]:
         """Changes that set eisops' own state right where it names objects that no longer exist."""
         return []

@@ -16,6 +16,7 @@ Ownership, and the record of declared settings and aliases, live in the index's 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import fnmatch
 import os
@@ -262,7 +263,7 @@ class IndexKind(ResourceKind):
                                  {k: after["settings"].get(k) for k in sorted(settings_changed)}))
         if any(c.path[:1] == ("mappings",) for c in changes):
             ops.append(Operation("put_mapping", "PUT", path(resource.name, "_mapping"), body["mappings"]))
-        alias_names = {c.path[1] for c in changes if c.path[:1] == ("aliases",) and len(c.path) > 1}
+        alias_names = _changed_aliases(before, after)
         if alias_names:
             wanted = body.get("aliases") or {}
             actions = [{"add": {"index": resource.name, "alias": a, **wanted[a]}} if a in wanted
@@ -282,6 +283,39 @@ class IndexKind(ResourceKind):
             "eisops manages this index and no manifest declares it any more; deleting it deletes its documents",
             before={"mappings": live.body.get("mappings"), "aliases": live.body.get("aliases") or {}},
             operations=(Operation("delete", "DELETE", path(live.name)),), requires="--allow-index-deletion")
+
+    def combine(self, changes: list[ResourceChange], ctx: PlanContext) -> list[ResourceChange]:
+        """Alias changes that touch one alias on several indices are made in one ``_aliases``
+        request, which Elasticsearch applies atomically: a write alias moving from one index to
+        another would otherwise exist for a moment on both ("alias [w] has more than one write
+        index", IndexAbstraction.Alias validation) or on neither. The request goes with the
+        change that creates an index of the group, after the create (the new index must exist
+        first), else with the first of the group; the others say so in a note."""
+        touching: dict[str, set[int]] = {}
+        for i, change in enumerate(changes):
+            for alias in _aliases_touched(change):
+                touching.setdefault(alias, set()).add(i)
+        groups = _connected([members for members in touching.values() if len(members) > 1])
+        out = list(changes)
+        for group in groups:
+            creates = [i for i in group if out[i].action is Action.CREATE]
+            if len(creates) > 1:
+                continue  # each new index creates its own aliases, as declared
+            shared = {a for a, members in touching.items() if members & group}
+            actions: list[dict[str, Any]] = []
+            for i in sorted(group):
+                out[i], moved = _without_alias_actions(out[i], shared)
+                actions += moved
+            host = creates[0] if creates else min(group, key=lambda i: out[i].name)
+            request = Operation("update_aliases", "POST", "/_aliases", {"actions": _atomic_order(actions)})
+            others = sorted(out[i].name for i in group if i != host)
+            out[host] = dataclasses.replace(out[host], operations=out[host].operations + (request,), notes=out[host].notes + (
+                f"the alias changes of {', '.join(others)} are made with this index's, in one _aliases request",))
+            for i in group:
+                if i != host:
+                    out[i] = dataclasses.replace(out[i], notes=out[i].notes + (
+                        f"its alias changes are made with index {out[host].name}'s, in one _aliases request",))
+        return out
 
     # ------------------------------------------------------------------ applying
     def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
@@ -360,6 +394,69 @@ def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
             meta = (index.get("mappings") or {}).get("_meta")
             out[name] = marked_object(name, index, meta)
     return out
+
+
+def _aliases_touched(change: ResourceChange) -> set[str]:
+    names: set[str] = set()
+    for op in change.operations:
+        if op.verb == "update_aliases":
+            names |= {a for action in op.body.get("actions") or [] for a in [next(iter(action.values())).get("alias")]}
+        elif op.verb == "create" and isinstance(op.body, dict):
+            names |= set(op.body.get("aliases") or {})
+    return names
+
+
+def _connected(groups: list[set[int]]) -> list[set[int]]:
+    """The unions of overlapping groups."""
+    merged: list[set[int]] = []
+    for group in groups:
+        group = set(group)
+        for other in [m for m in merged if m & group]:
+            merged.remove(other)
+            group |= other
+        merged.append(group)
+    return merged
+
+
+def _without_alias_actions(change: ResourceChange, shared: set[str]) -> tuple[ResourceChange, list[dict[str, Any]]]:
+    """The change without its actions on the ``shared`` aliases, and those actions (a create's
+    aliases become ``add`` actions)."""
+    moved: list[dict[str, Any]] = []
+    operations = []
+    for op in change.operations:
+        if op.verb == "update_aliases":
+            keep = []
+            for action in op.body.get("actions") or []:
+                (moved if next(iter(action.values())).get("alias") in shared else keep).append(action)
+            if keep:
+                operations.append(dataclasses.replace(op, body={"actions": keep}))
+            continue
+        if op.verb == "create" and isinstance(op.body, dict) and set(op.body.get("aliases") or {}) & shared:
+            body = copy.deepcopy(op.body)
+            aliases = body.get("aliases") or {}
+            for alias in sorted(set(aliases) & shared):
+                moved.append({"add": {"index": change.name, "alias": alias, **(aliases.pop(alias) or {})}})
+            if not aliases:
+                body.pop("aliases")
+            op = dataclasses.replace(op, body=body)
+        operations.append(op)
+    return dataclasses.replace(change, operations=tuple(operations)), moved
+
+
+def _atomic_order(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Removals first, then additions, a write index last: the order people read it in (the
+    request is applied as a whole)."""
+    def rank(action: dict[str, Any]) -> int:
+        verb, options = next(iter(action.items()))
+        return 0 if verb != "add" else 2 if options.get("is_write_index") is True else 1
+    return sorted(actions, key=rank)
+
+
+def _changed_aliases(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The aliases whose presence or options differ, from the bodies themselves (not from how the
+    difference is reported)."""
+    old, new = before.get("aliases") or {}, after.get("aliases") or {}
+    return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
 
 
 def _rule_for(change_path: tuple, refusals: dict[tuple, str]) -> str | None:
