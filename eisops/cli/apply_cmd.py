@@ -57,6 +57,8 @@ class ProgressPrinter:
 @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
 @click.option("--allow-replace", is_flag=True,
               help="Allow inference endpoints to be deleted and created again when Elasticsearch cannot update them.")
+@click.option("--allow-close", is_flag=True,
+              help="Allow static index settings to change: the index is closed and reopened, unavailable for a moment.")
 @click.option("--allow-index-deletion", is_flag=True,
               help="Allow deleting managed indices whose manifest was removed (their documents are lost).")
 @click.option("--parallelism", type=click.IntRange(1, 100), default=DEFAULT_PARALLELISM, show_default=True,
@@ -72,11 +74,12 @@ class ProgressPrinter:
                    "`eisops test-endpoints` does; each call is billed by the provider); exit 1 if one fails.")
 @click.pass_obj
 def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None, auto_approve: bool,
-          allow_replace: bool, allow_index_deletion: bool, parallelism: int, targets: tuple[str, ...],
+          allow_replace: bool, allow_close: bool, allow_index_deletion: bool, parallelism: int, targets: tuple[str, ...],
           adopt: bool, lock_timeout: str, test_endpoints: bool) -> int:
     """Make the cluster match the manifests under PATHS (default: manifests), or apply the plan
     saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
+                                        ("--allow-close", allow_close),
                                         ("--allow-index-deletion", allow_index_deletion)) if given}
     wait = duration_seconds(lock_timeout)
     if len(paths) == 1 and saved.is_saved_plan(paths[0]):

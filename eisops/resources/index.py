@@ -230,10 +230,16 @@ class IndexKind(ResourceKind):
         refusals = _mapping_refusals(live.body.get("mappings") or {}, body["mappings"], version,
                                      functools.partial(_endpoint_model, ctx=ctx))
         marked = []
+        closing = sorted({c.path[1] for c in changes if c.path[:1] == ("settings",) and len(c.path) > 1
+                          and index_settings.needs_close(c.path[1])})
         for change in changes:
             rule = None
             if change.path[:1] == ("settings",) and len(change.path) > 1:
                 rule = index_settings.update_rule(change.path[1])
+                if change.path[1] in closing:
+                    rule = None if not live.body.get("data_stream") else (
+                        f"[{change.path[1]}] is a static setting, changed only on a closed index, and a data "
+                        "stream's backing index is not closed by eisops")
             elif change.path[:1] == ("mappings",):
                 rule = _rule_for(change.path[1:], refusals)
             if rule:
@@ -259,8 +265,18 @@ class IndexKind(ResourceKind):
         settings_changed = {c.path[1] for c in changes if c.path[:1] == ("settings",) and len(c.path) > 1}
         if settings_changed:
             # A setting that left the manifest is sent as null: Elasticsearch resets it (3.3).
-            ops.append(Operation("put_settings", "PUT", path(resource.name, "_settings"),
-                                 {k: after["settings"].get(k) for k in sorted(settings_changed)}))
+            body_settings = {k: after["settings"].get(k) for k in sorted(settings_changed)}
+            if closing and version >= (8, 12):
+                # ?reopen=true (8.12+, elastic/elasticsearch#101723): Elasticsearch closes the
+                # index, changes the settings and opens it again, in one request.
+                ops.append(Operation("put_settings", "PUT", path(resource.name, "_settings"), body_settings,
+                                     params=(("reopen", True),)))
+            elif closing:
+                ops += [Operation("close", "POST", path(resource.name, "_close")),
+                        Operation("put_settings", "PUT", path(resource.name, "_settings"), body_settings),
+                        Operation("open", "POST", path(resource.name, "_open"))]
+            else:
+                ops.append(Operation("put_settings", "PUT", path(resource.name, "_settings"), body_settings))
         if any(c.path[:1] == ("mappings",) for c in changes):
             ops.append(Operation("put_mapping", "PUT", path(resource.name, "_mapping"), body["mappings"]))
         alias_names = _changed_aliases(before, after)
@@ -273,6 +289,14 @@ class IndexKind(ResourceKind):
                 _declared(body["mappings"]) != _declared(live.body.get("mappings") or {}):
             # the record of what is declared
             ops.append(Operation("put_mapping", "PUT", path(resource.name, "_mapping"), {"_meta": body["mappings"]["_meta"]}))
+        if closing:
+            return ResourceChange(
+                self.kind, resource.name, Action.UPDATE,
+                f"{', '.join(closing)} {'is a static setting' if len(closing) == 1 else 'are static settings'}: "
+                f"Elasticsearch changes {'it' if len(closing) == 1 else 'them'} only on a closed index, so the "
+                "index is closed and reopened — "
+                "unavailable to searches and writes until its shards are assigned again (a few seconds)",
+                before, after, changes, tuple(ops), requires="--allow-close", notes=notes)
         return ResourceChange(self.kind, resource.name, Action.UPDATE,
                               "Elasticsearch applies these changes to the open index in place",
                               before, after, changes, tuple(ops), notes=notes)

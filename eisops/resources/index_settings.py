@@ -171,6 +171,12 @@ def is_dynamic(key: str) -> bool:
     return key in DYNAMIC or key.startswith(DYNAMIC_PREFIXES)
 
 
+def needs_close(key: str) -> bool:
+    """A static setting: Elasticsearch changes it only on a closed index (or with ``?reopen=true``,
+    8.12+, elastic/elasticsearch#101723, which closes and reopens the index itself)."""
+    return key not in FINAL and not is_dynamic(key)
+
+
 def update_rule(key: str) -> str | None:
     """None when the setting changes on an open index; otherwise Elasticsearch's rule, in words."""
     if key in FINAL:

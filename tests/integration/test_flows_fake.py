@@ -153,12 +153,15 @@ def test_index_changes_in_place_and_blocked(fake_es, eisops, tmp_path):
     assert [o["verb"] for o in change["operations"]] == ["put_settings", "put_mapping"]
     assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
     assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
-    # Refused by Elasticsearch: a type change and a static setting.
-    path.write_text(path.read_text().replace("year: {type: long}", "year: {type: keyword}")
-                    .replace("best_compression", "default"))
+    # A static setting: closed and reopened, with --allow-close.
+    path.write_text(path.read_text().replace("best_compression", "default"))
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url)
+    assert "index.codec is a static setting" in out and "# (needs --allow-close)" in out, out
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve", "--allow-close")[0] == 0
+    # Refused by Elasticsearch: a type change.
+    path.write_text(path.read_text().replace("year: {type: long}", "year: {type: keyword}"))
     code, out, err = eisops("plan", manifests, "--url", fake_es.url)
     assert "mapper [year] cannot be changed from type [long] to [keyword]" in out
-    assert "[index.codec] is not a dynamic setting" in out
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
     assert code == 1 and "Index/books is blocked" in err
     mapping = client(fake_es.url).indices.get_mapping(index="books").body["books"]["mappings"]
