@@ -151,8 +151,8 @@ def test_index_in_place_changes(real_es_clean, eisops, tmp_path):
      "Mapper for [vec] conflicts with existing mapper: Cannot update parameter [dims] from [3] to [4]"),
     (("title: {type: text, index: true}", "title: {type: keyword}"),
      "mapper [title] cannot be changed from type [text] to [keyword]"),
-    (("number_of_replicas: 0\n", "number_of_replicas: 0\n    index.codec: best_compression\n"),
-     "[index.codec] is not a dynamic setting"),
+    (("number_of_replicas: 0\n", "number_of_replicas: 0\n    index.soft_deletes.enabled: false\n"),
+     "final index setting [index.soft_deletes.enabled], not updateable"),
     (("number_of_replicas: 0\n", "number_of_replicas: 0\n    number_of_shards: 3\n"),
      "final index setting [index.number_of_shards], not updateable"),
 ])
