@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from eisops.apply import migration
 from eisops.cluster import records
 from eisops.errors import ApplyFailed, ApplyRefused, ClusterRequestError, EisopsError
 from eisops.plan.model import Action, FieldChange, Operation, Plan, ResourceChange
@@ -108,10 +109,13 @@ def run_checks(plan: Plan, cluster: "Cluster", parallelism: int = DEFAULT_PARALL
     return [a for a in answers if a]
 
 
-def send(cluster: "Cluster", operation: Operation) -> None:
+def send(cluster: "Cluster", operation: Operation, progress: Callable[[str], None] | None = None) -> None:
     """One operation of a plan: a request as planned, or a write of eisops' record."""
     if operation.record:
         records.apply_operation(cluster, operation)
+        return
+    if operation.verb == "migrate":
+        migration.carry_out(cluster, operation, progress)
         return
     try:
         cluster.request(operation.method, operation.path, body=operation.body_with_secrets(),
@@ -119,6 +123,13 @@ def send(cluster: "Cluster", operation: Operation) -> None:
     except ClusterRequestError as exc:
         if exc.error_type not in operation.accept:
             raise
+
+
+def _progress(listener: "ApplyListener", change: ResourceChange, text: str, lock: threading.Lock) -> None:
+    report = getattr(listener, "change_progress", None)
+    if report is not None:
+        with lock:
+            report(change, text)
 
 
 def apply_plan(plan: Plan, cluster: "Cluster | None", verify: Verifier, listener: ApplyListener | None = None,
@@ -146,7 +157,7 @@ def apply_plan(plan: Plan, cluster: "Cluster | None", verify: Verifier, listener
         started = time.monotonic()
         try:
             for operation in change.operations:
-                send(cluster, operation)
+                send(cluster, operation, lambda text: _progress(listener, change, text, lock))
         except EisopsError as exc:
             for undo in change.on_failure:  # best effort: the failure is what the user must see
                 try:

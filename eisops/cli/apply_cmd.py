@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import os
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import click
@@ -31,9 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
 from eisops.render.text import render_text
 
 PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced", Action.DELETE: "deleted",
-        Action.ADOPT: "adopted"}
+        Action.ADOPT: "adopted", Action.MIGRATE: "migrated"}
 ING = {Action.CREATE: "creating", Action.UPDATE: "updating", Action.REPLACE: "replacing", Action.DELETE: "deleting",
-       Action.ADOPT: "adopting"}
+       Action.ADOPT: "adopting", Action.MIGRATE: "migrating"}
 
 
 def can_ask() -> bool:
@@ -42,12 +43,32 @@ def can_ask() -> bool:
 
 
 class ProgressPrinter:
-    """Draws one line per change as apply goes."""
+    """Draws one line per change as apply goes, and the progress of long work (a migration's
+    copy): rewritten in place on a terminal, a plain line every few seconds in logs and CI."""
+
+    #: Seconds between two progress lines when the output is not a terminal.
+    LOG_INTERVAL = 5.0
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._terminal = sys.stdout.isatty()
 
     def change_started(self, change: ResourceChange) -> None:
         click.echo(f"{change.address}: {ING[change.action]}...")
 
+    def change_progress(self, change: ResourceChange, text: str) -> None:
+        if self._terminal:
+            self._last[change.address] = time.monotonic()
+            click.echo(f"\r\033[K{change.address}: {text}", nl=False)
+            return
+        now = time.monotonic()
+        if now - self._last.get(change.address, 0.0) >= self.LOG_INTERVAL or "copied (" not in text:
+            self._last[change.address] = now
+            click.echo(f"{change.address}: {text}")
+
     def change_finished(self, change: ResourceChange, seconds: float) -> None:
+        if self._terminal and change.address in self._last:
+            click.echo("")
         click.echo(f"{change.address}: {PAST[change.action]} ({seconds:.1f}s)")
 
 
@@ -59,8 +80,8 @@ class ProgressPrinter:
               help="Allow inference endpoints to be deleted and created again when Elasticsearch cannot update them.")
 @click.option("--allow-close", is_flag=True,
               help="Allow static index settings to change: the index is closed and reopened, unavailable for a moment.")
-@click.option("--allow-index-deletion", is_flag=True,
-              help="Allow deleting managed indices whose manifest was removed (their documents are lost).")
+@click.option("--allow-data-loss", "--allow-index-deletion", "allow_index_deletion", is_flag=True,
+              help="Allow what loses documents: deleting managed indices whose manifest was removed.")
 @click.option("--parallelism", type=click.IntRange(1, 100), default=DEFAULT_PARALLELISM, show_default=True,
               help="How many independent changes apply makes at once.")
 @click.option("--target", "targets", multiple=True, metavar="KIND/NAME",
@@ -80,7 +101,7 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
     saved in a FILE by `eisops plan --out FILE`, exactly as it was reviewed."""
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
                                         ("--allow-close", allow_close),
-                                        ("--allow-index-deletion", allow_index_deletion)) if given}
+                                        ("--allow-data-loss", allow_index_deletion)) if given}
     wait = duration_seconds(lock_timeout)
     if len(paths) == 1 and saved.is_saved_plan(paths[0]):
         if targets:
@@ -161,6 +182,8 @@ def duration_seconds(text: str) -> float:
 
 def _report(result) -> None:
     counts = ", ".join(f"{result.count(a)} {PAST[a]}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))
+    if result.count(Action.MIGRATE):
+        counts += f", {result.count(Action.MIGRATE)} migrated"
     if result.count(Action.ADOPT):
         counts += f", {result.count(Action.ADOPT)} adopted"
     click.echo(f"Apply complete: {counts}.")

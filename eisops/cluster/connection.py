@@ -102,6 +102,7 @@ class Cluster:
         missing_ok: bool = False,
         request_timeout: float | None = None,
         accept: str | None = None,
+        ndjson: bool = False,
     ) -> Any:
         """Send one request; returns the parsed body, or None for a 404 when ``missing_ok``.
 
@@ -115,6 +116,8 @@ class Cluster:
         client = self.client.options(request_timeout=request_timeout) if request_timeout else self.client
         try:
             headers = {**_JSON, "accept": accept} if accept else _JSON
+            if ndjson:  # a _bulk body: lines of JSON, already serialized
+                headers = {**headers, "content-type": "application/x-ndjson"}
             response = client.perform_request(method, url_path, params=query or None, headers=headers, body=body)
         except elasticsearch.NotFoundError as exc:
             if missing_ok:

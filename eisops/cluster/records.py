@@ -156,3 +156,16 @@ def _write(cluster: "Cluster", doc_id: str, verb: str, secrets: Any, name: str, 
             if exc.status != 409:
                 raise
     raise ClusterRequestError(f"eisops' record in {INDEX} kept changing under it; run apply again", 409)
+
+
+def read_migrations(cluster: "Cluster") -> dict[str, dict[str, Any]]:
+    """index name -> the record of its unfinished migration (eisops.apply.migration writes them):
+    one search of the state index."""
+    # Nothing in the state index is mapped (dynamic: false): the records are told by their ids.
+    body = cluster.request("GET", f"/{INDEX}/_search", params={"size": 10000}, missing_ok=True) or {}
+    out = {}
+    for hit in (body.get("hits") or {}).get("hits") or []:
+        source = hit.get("_source") or {}
+        if str(hit.get("_id", "")).startswith("migration-") and isinstance(source.get("index"), str):
+            out[source["index"]] = source
+    return out

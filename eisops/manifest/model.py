@@ -27,6 +27,9 @@ class Envelope(BaseModel):
     task_type: str | None = None
     spec: dict[str, Any] = {}
     adopt: bool = False  # take over the existing object of this name when it equals the manifest
+    #: An Index whose changes Elasticsearch cannot make in place is migrated to a new index
+    #: (false: such changes are blocked instead).
+    migrate: bool = True
 
     @field_validator("name")
     @classmethod
@@ -48,6 +51,7 @@ class Resource:
     problems: list[Diagnostic] = field(default_factory=list)
     project: str = "default"  # the project whose manifests declare it (eisops.manifest.project)
     adopt: bool = False  # the envelope's adopt: true (eisops import writes it)
+    migrate: bool = True  # the envelope's migrate (Index only)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -84,7 +88,7 @@ def _describe_pydantic_error(err: dict[str, Any]) -> str:
         return f"'{loc}' is required"
     if kind == "extra_forbidden":
         return (
-            f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type, adopt and spec; "
+            f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type, adopt, migrate and spec; "
             "Elasticsearch's request body goes under spec)"
         )
     if kind in ("string_type", "dict_type"):
@@ -121,5 +125,6 @@ def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource 
         name = data.get("name") if isinstance(data.get("name"), str) else None
         return None, [Diagnostic(loc.file, loc.line, loc.column,
                                  f"unknown kind {env.kind!r}; expected one of {', '.join(kinds)}", env.kind, name)]
-    resource = Resource(env.kind, env.name, data.get("spec") or {}, document, env.task_type, adopt=env.adopt)
+    resource = Resource(env.kind, env.name, data.get("spec") or {}, document, env.task_type, adopt=env.adopt,
+                        migrate=env.migrate)
     return resource, []

@@ -21,10 +21,11 @@ class Action(str, enum.Enum):
     BLOCKED = "blocked"  # Elasticsearch would refuse the change; never attempted
     CONFLICT = "conflict"  # the object exists but eisops does not manage it; never touched
     ADOPT = "adopt"  # an existing object, equal to its manifest, becomes managed: only the marker is written
+    MIGRATE = "migrate"  # an index copied into a new one, the name clients use moved to it
 
 
 #: Actions that write to the cluster.
-WRITING_ACTIONS = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.ADOPT)
+WRITING_ACTIONS = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.ADOPT, Action.MIGRATE)
 
 
 @dataclass(frozen=True)

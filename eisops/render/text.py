@@ -21,6 +21,7 @@ SIGNS = {
     Action.BLOCKED: "!",
     Action.CONFLICT: "!",
     Action.ADOPT: "=",
+    Action.MIGRATE: ">>",
 }
 VERBS = {
     Action.CREATE: "will be created",
@@ -30,6 +31,7 @@ VERBS = {
     Action.BLOCKED: "is blocked",
     Action.CONFLICT: "is not managed by eisops",
     Action.ADOPT: "will be adopted",
+    Action.MIGRATE: "will be migrated to a new index",
 }
 SENSITIVE = "(sensitive value)"
 INDENT = "    "
@@ -79,7 +81,7 @@ def _body_lines(value: Any, sign: str, depth: int, path: tuple = (), secret: tup
     return lines
 
 
-def _change_line(change: FieldChange, depth: int) -> list[str]:
+def _change_line(change: FieldChange, depth: int, migrating: bool = False) -> list[str]:
     pad = INDENT * depth
     path = format_path(change.path)
     if change.sensitive:
@@ -93,7 +95,8 @@ def _change_line(change: FieldChange, depth: int) -> list[str]:
         line = f"{pad}~ {path} = {format_value(change.before)} -> {format_value(change.after)}"
     lines = [line]
     if change.blocked_reason:
-        lines.append(f"{pad}    blocked: {change.blocked_reason}")
+        label = "needs a new index" if migrating else "blocked"
+        lines.append(f"{pad}    {label}: {change.blocked_reason}")
     return lines
 
 
@@ -112,7 +115,7 @@ def render_change(change: ResourceChange) -> list[str]:
         lines += _body_lines(change.before, "-", 2, secret=change.sensitive_paths)
     else:
         for field_change in change.changes:
-            lines += _change_line(field_change, 2)
+            lines += _change_line(field_change, 2, change.action is Action.MIGRATE)
     lines.append("    }")
     return lines
 
@@ -121,6 +124,8 @@ def summary(plan: Plan) -> str:
     text = (f"Plan: {plan.count(Action.CREATE)} to create, {plan.count(Action.UPDATE)} to update, "
             f"{plan.count(Action.REPLACE)} to replace, {plan.count(Action.DELETE)} to delete")
     extra = []
+    if plan.count(Action.MIGRATE):
+        extra.append(f"{plan.count(Action.MIGRATE)} to migrate")
     if plan.count(Action.ADOPT):
         extra.append(f"{plan.count(Action.ADOPT)} to adopt")
     if plan.count(Action.BLOCKED):

@@ -9,7 +9,7 @@ Reference sections 3 and 6. An index holds data, so this kind is the careful one
   dynamic settings, aliases) are applied in place; changes it refuses (a field's type, a
   non-updatable parameter, a static or final setting) are shown as blocked with its rule and
   never attempted;
-- deleting a managed index whose manifest was removed needs ``--allow-index-deletion``.
+- deleting a managed index whose manifest was removed needs ``--allow-data-loss``.
 Ownership, and the record of declared settings and aliases, live in the index's mapping ``_meta``.
 """
 
@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.cluster.connection import path, version_tuple
 from eisops.plan.diff import diff_bodies
+from eisops.cluster import records
+from eisops.errors import ClusterRequestError
 from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
 from eisops.resources import aliases as alias_rules
 from eisops.resources import index_settings, mappings, template_block
@@ -131,8 +133,23 @@ class IndexKind(ResourceKind):
             "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}) or {}
         managed = sorted(n for n, body in markers.items()
                          if not n.startswith(".") and has_marker(((body or {}).get("mappings") or {}).get("_meta")))
-        # 2. Settings, mappings and aliases of exactly those indices and the declared ones.
-        return self.read_back(cluster, sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed)), ctx)
+        # 2. Settings, mappings and aliases of exactly those indices and the declared ones (a
+        #    declared name may be an alias over the index a migration made).
+        objects = self.read_back(cluster, sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed)), ctx)
+        # 3. An index a migration left behind the name it served is kept, not managed as an Index.
+        retired: dict[str, list[str]] = {}
+        for name, live in list(objects.items()):
+            serves = _declared(live.body.get("mappings") or {}).get("serves")
+            if live.managed and serves and serves != name and "concrete" not in live.extra:
+                retired.setdefault(serves, []).append(name)
+                del objects[name]
+        ctx.state["retired_indices"] = retired
+        # 4. How many documents each holds (what a migration copies, what a deletion loses), and
+        #    the migrations an earlier apply did not finish.
+        concrete = sorted({live.extra.get("concrete", live.name) for live in objects.values() if live.managed})
+        ctx.state["index_docs"] = _document_counts(cluster, concrete)
+        ctx.state["migrations"] = records.read_migrations(cluster)
+        return objects
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         """The indices ``names``, by name in one request (by wildcards of their common prefixes when
@@ -141,15 +158,26 @@ class IndexKind(ResourceKind):
         for expression in name_expressions(sorted(names)):
             found.update(cluster.request("GET", path(expression), params={
                 "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
-        return _objects({name: body for name, body in found.items() if name in set(names)})
+        wanted = set(names)
+        objects = _objects({name: body for name, body in found.items() if name in wanted})
+        for concrete, body in found.items():
+            serves = _declared(((body or {}).get("mappings") or {})).get("serves")
+            if serves in wanted and serves != concrete and serves in ((body or {}).get("aliases") or {}):
+                live = _objects({concrete: body})[concrete]
+                objects[serves] = dataclasses.replace(live, name=serves, extra={**live.extra, "concrete": concrete})
+        return objects
 
     # ------------------------------------------------------------------ comparison
-    def desired_body(self, resource: "Resource") -> dict[str, Any]:
+    def desired_body(self, resource: "Resource", serves: str | None = None) -> dict[str, Any]:
+        """The body of the index; ``serves``: the name clients use, when it is an alias over this
+        index (a migration's), kept in eisops' record in the mapping's _meta."""
         body = copy.deepcopy(resource.spec)
         mapping = body.get("mappings") if isinstance(body.get("mappings"), dict) else {}
         meta = with_marker(mapping.get("_meta"), resource.project)
         meta[DECLARED] = {"settings": sorted(index_settings.normalize(body.get("settings") or {})),
                           "aliases": sorted(body.get("aliases") or {})}
+        if serves:
+            meta[DECLARED]["serves"] = serves
         mapping["_meta"] = meta
         body["mappings"] = mapping
         return body
@@ -220,7 +248,10 @@ class IndexKind(ResourceKind):
         return None
 
     def plan_update(self, resource: "Resource", live: LiveObject, ctx: PlanContext) -> ResourceChange | None:
-        body = self.desired_body(resource)
+        unfinished = (ctx.state.get("migrations") or {}).get(resource.name)
+        if unfinished and unfinished.get("project") in (None, resource.project):
+            return self._resumed_migration(resource, live, unfinished)
+        body = self.desired_body(resource, serves=resource.name if "concrete" in live.extra else None)
         after = self._comparable_desired(body, ctx)
         before = self.comparable_live(live.body, after, ctx)
         changes = diff_bodies(before, after)
@@ -255,6 +286,8 @@ class IndexKind(ResourceKind):
             notes = (f"fields in the index that no manifest declares stay until a reindex: {', '.join(kept[:20])}"
                      + (f" and {len(kept) - 20} more" if len(kept) > 20 else ""),)
         blocked = [c for c in changes if c.blocked_reason]
+        if blocked and resource.migrate and not live.body.get("data_stream"):
+            return self._migration(resource, live, ctx, before, after, changes, notes)
         if blocked:
             return ResourceChange(
                 self.kind, resource.name, Action.BLOCKED,
@@ -302,11 +335,56 @@ class IndexKind(ResourceKind):
                               before, after, changes, tuple(ops), notes=notes)
 
     def plan_delete(self, live: LiveObject, ctx: PlanContext) -> ResourceChange:
+        concrete = live.extra.get("concrete", live.name)
+        documents = (ctx.state.get("index_docs") or {}).get(concrete)
+        lost = "its documents" if documents is None else f"its {documents} document{'s' if documents != 1 else ''}"
         return ResourceChange(
             self.kind, live.name, Action.DELETE,
-            "eisops manages this index and no manifest declares it any more; deleting it deletes its documents",
+            f"eisops manages this index and no manifest declares it any more; deleting it loses {lost}",
             before={"mappings": live.body.get("mappings"), "aliases": live.body.get("aliases") or {}},
-            operations=(Operation("delete", "DELETE", path(live.name)),), requires="--allow-index-deletion")
+            operations=(Operation("delete", "DELETE", path(concrete)),), requires="--allow-data-loss")
+
+    def _migration(self, resource: "Resource", live: LiveObject, ctx: PlanContext, before: dict[str, Any],
+                   after: dict[str, Any], changes: tuple[FieldChange, ...], notes: tuple[str, ...]) -> ResourceChange:
+        """Changes Elasticsearch makes only in a new index: a migration (eisops.apply.migration)."""
+        source = live.extra.get("concrete", live.name)
+        target = _next_generation(resource.name, source, ctx)
+        body = self.desired_body(resource, serves=resource.name)
+        aliases = body.pop("aliases", None) or {}
+        documents = (ctx.state.get("index_docs") or {}).get(source)
+        counted = "its documents" if documents is None else f"its {documents} document{'s' if documents != 1 else ''}"
+        spec = {"index": resource.name, "project": resource.project, "from": source, "to": target,
+                "create": body, "aliases": aliases, "documents": documents}
+        embedded = _semantic_fields(body.get("mappings") or {})
+        notes = notes + (
+            f"the copy runs as an Elasticsearch task (_reindex; where the cluster has none, eisops copies by scroll "
+            f"and bulk); searches through [{resource.name}] go on meanwhile; writes to it are refused for the final "
+            "pass (never lost: a refused write was not acknowledged) until the name has moved",)
+        if embedded:
+            notes += (f"{counted.replace('its', 'all')} are embedded again in the new index, through "
+                      + ", ".join(f"[{endpoint}] for field {field}" for field, endpoint in embedded),)
+        if source == resource.name:
+            notes += (f"[{resource.name}] becomes an alias of [{target}]; the index [{source}] itself is removed in "
+                      "the same request, once every document is in the new one",)
+        else:
+            notes += (f"[{source}] is kept, its writes blocked, for you to delete when you no longer need it",)
+        changes = tuple(dataclasses.replace(c, blocked_reason=c.blocked_reason) for c in changes)
+        return ResourceChange(
+            self.kind, resource.name, Action.MIGRATE,
+            f"Elasticsearch cannot make {sum(1 for c in changes if c.blocked_reason)} of these changes to an existing "
+            f"index; {counted} are copied into a new index [{target}] and the name [{resource.name}] moves to it",
+            before, after, changes, (Operation("migrate", body=spec),), notes=notes)
+
+    def _resumed_migration(self, resource: "Resource", live: LiveObject, unfinished: dict[str, Any]) -> ResourceChange:
+        spec = dict(unfinished.get("spec") or {})
+        step = unfinished.get("step") or "create"
+        spec["resume_from"] = step
+        return ResourceChange(
+            self.kind, resource.name, Action.MIGRATE,
+            f"a migration of [{resource.name}] from [{spec.get('from')}] to [{spec.get('to')}] stopped at its "
+            f"'{step}' step ({unfinished.get('updated_at', 'time unknown')}); apply resumes it from there",
+            operations=(Operation("migrate", body=spec),),
+            notes=("the next plan compares the index with the manifest again",))
 
     def combine(self, changes: list[ResourceChange], ctx: PlanContext) -> list[ResourceChange]:
         """Alias changes that touch one alias on several indices are made in one ``_aliases``
@@ -418,6 +496,42 @@ def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
             meta = (index.get("mappings") or {}).get("_meta")
             out[name] = marked_object(name, index, meta)
     return out
+
+
+def _document_counts(cluster: "Cluster", names: list[str]) -> dict[str, int]:
+    """Documents of each index (primaries), in one request per URL's worth of names."""
+    out: dict[str, int] = {}
+    for expression in name_expressions(names):
+        try:
+            body = cluster.request("GET", path(expression, "_stats", "docs"), params={
+                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS,
+                "filter_path": "indices.*.primaries.docs.count"}) or {}
+        except ClusterRequestError as exc:
+            if exc.status in (400, 403, 404, 405):
+                return out  # no monitor privilege: the plan says "its documents"
+            raise
+        for name, stats in (body.get("indices") or {}).items():
+            count = ((stats.get("primaries") or {}).get("docs") or {}).get("count")
+            if isinstance(count, int):
+                out[name] = count
+    return out
+
+
+def _next_generation(name: str, source: str, ctx: PlanContext) -> str:
+    """``<name>-v<n>``, one more than the generation the name points to now (2 for an index that
+    is still its own name), and never one that exists."""
+    match = re.fullmatch(re.escape(name) + r"-v(\d+)", source)
+    generation = int(match.group(1)) + 1 if match else 2
+    taken = set(ctx.live.get("Index", {})) | {n for names in (ctx.state.get("retired_indices") or {}).values()
+                                               for n in names}
+    while f"{name}-v{generation}" in taken:
+        generation += 1
+    return f"{name}-v{generation}"
+
+
+def _semantic_fields(mapping: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(entry.name, str(entry.definition.get("inference_id") or "(the default endpoint)"))
+            for entry in mappings.walk_fields(mapping) if entry.definition.get("type") == "semantic_text"]
 
 
 def _aliases_touched(change: ResourceChange) -> set[str]:

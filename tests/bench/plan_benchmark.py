@@ -48,7 +48,7 @@ def measure(directory: Path, label: str) -> None:
         cluster = connect(ConnectionSettings(url=fake.url))
         plan, ctx = build_plan(manifest, cluster)
         apply_plan(plan, cluster, lambda c, changes: verify_changes(ctx, c, changes),
-                   allowed={"--allow-replace", "--allow-index-deletion"})
+                   allowed={"--allow-replace", "--allow-data-loss"})
         fake.reset_requests()
         tracemalloc.start()
         started = time.perf_counter()

@@ -36,18 +36,38 @@ def _manifests(tmp_path, target):
                                             "index.yaml": INDEX.replace("TARGET", target)})
 
 
+INDEX_WITHOUT_MIGRATIONS = """
+kind: Index
+name: articles
+migrate: false
+spec: {mappings: {properties: {body: {type: semantic_text, inference_id: TARGET}}}}
+"""
+
+
 @pytest.mark.parametrize("fake_es_version", ["9.3.0", "9.5.2"])
-def test_another_models_endpoint_under_embedded_documents_is_blocked_even_with_allow_replace(fake_es, eisops, tmp_path):
+def test_another_models_endpoint_under_embedded_documents_is_a_migration(fake_es, eisops, tmp_path):
     manifests = _manifests(tmp_path, "v3")
     assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
     Elasticsearch(fake_es.url).index(index="articles", id="1", document={"body": "a glacier"}, refresh=True)
     # jina-embeddings-v5-text-small has v3's 1024 dimensions: Elasticsearch 9.3+ would take the change.
     _manifests(tmp_path, "v5-small")
     code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
-    assert code == 1, out + err
-    assert 'Index "articles" is blocked' in out
+    assert code == 2, out + err
+    assert 'Index "articles" will be migrated to a new index' in out
     assert ("semantic_text field [body] holds embeddings from [v3] (model jina-embeddings-v3); [v5-small] runs model "
             "jina-embeddings-v5-text-small") in out
+    assert "embedded again in the new index, through [v5-small] for field body" in out
+
+
+@pytest.mark.parametrize("fake_es_version", ["9.3.0"])
+def test_without_migrations_it_is_blocked_even_with_allow_replace(fake_es, eisops, tmp_path):
+    manifests = write_manifests(tmp_path / "m", {"eisops.yaml": "project: search\n", "endpoints.yaml": ENDPOINTS,
+                                                 "index.yaml": INDEX_WITHOUT_MIGRATIONS.replace("TARGET", "v3")})
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    Elasticsearch(fake_es.url).index(index="articles", id="1", document={"body": "a glacier"}, refresh=True)
+    (manifests / "index.yaml").write_text(INDEX_WITHOUT_MIGRATIONS.replace("TARGET", "v5-small"))
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
+    assert code == 1 and 'Index "articles" is blocked' in out, out + err
     assert "The way through: a new index whose field names the new endpoint" in out
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve", "--allow-replace")
     assert code == 1 and "Index/articles is blocked" in err, out + err

@@ -135,6 +135,7 @@ def test_index_changes_in_place_and_blocked(fake_es, eisops, tmp_path):
     manifests = write_manifests(tmp_path / "m", {"i.yaml": """
         kind: Index
         name: books
+        migrate: false
         spec:
           settings: {number_of_replicas: 0, codec: best_compression}
           mappings:
@@ -175,7 +176,7 @@ def test_index_deletion_needs_the_flag(fake_es, eisops, tmp_path):
     assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
     (manifests / "b.yaml").unlink()
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
-    assert code == 1 and "Index/drop will be deleted only with --allow-index-deletion" in err
+    assert code == 1 and "Index/drop will be deleted only with --allow-data-loss" in err
     assert client(fake_es.url).indices.exists(index="drop")
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve", "--allow-index-deletion")
     assert code == 0, err
@@ -312,11 +313,17 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 
 def test_plan_of_every_action_matches_golden_rendering(fake_es, eisops, tmp_path):
-    """Update in place, replace, delete and blocked, rendered as a user sees them."""
+    """Update in place, replace, migrate, delete and blocked, rendered as a user sees them."""
     manifests = copy_examples(tmp_path)
     write_manifests(manifests, {"indices/books.yaml": """
         kind: Index
         name: books
+        spec:
+          mappings: {properties: {year: {type: long}}}
+    """, "indices/archive.yaml": """
+        kind: Index
+        name: archive
+        migrate: false
         spec:
           mappings: {properties: {year: {type: long}}}
     """})
@@ -330,8 +337,9 @@ def test_plan_of_every_action_matches_golden_rendering(fake_es, eisops, tmp_path
     templates = manifests / "templates" / "docs.yaml"
     templates.write_text(templates.read_text().replace("category:\n          type: keyword",
                                                        "category:\n          type: keyword\n          ignore_above: 512"))
-    books = manifests / "indices" / "books.yaml"
-    books.write_text(books.read_text().replace("type: long", "type: keyword"))
+    for name in ("books", "archive"):
+        index = manifests / "indices" / f"{name}.yaml"
+        index.write_text(index.read_text().replace("type: long", "type: keyword"))
     code, out, err = eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")
     assert code == 1, err  # it holds blocked changes and conflicts
     golden = GOLDEN / "plan_every_action.txt"

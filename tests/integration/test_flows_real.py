@@ -209,7 +209,7 @@ def test_removed_manifests_delete_only_managed_objects(real_es_clean, eisops, tm
     (manifests / "templates.yaml").write_text(BOOKS["templates.yaml"].split("---")[0])  # drop the index template
     plan = eisops.plan_json(manifests, "--url", url)
     assert [(c["kind"], c["name"], c["action"], c.get("requires")) for c in plan["changes"]] == [
-        ("Index", "books-000001", "delete", "--allow-index-deletion"),
+        ("Index", "books-000001", "delete", "--allow-data-loss"),
         ("IndexTemplate", "books", "delete", None)]
     apply_ok(eisops, manifests, url, "--allow-index-deletion")
     assert_no_changes(eisops, manifests, url)

@@ -45,10 +45,11 @@ def static_setting_round_trip(eisops, tmp_path, url):
     assert settings["analysis"]["analyzer"]["titles"]["max_token_length"] == "200"
     assert es.count(index="books")["count"] == 1  # open again, with its documents
     assert eisops("plan", manifests, "--url", url, "--detailed-exitcode")[0] == 0
-    # A final setting is blocked: it takes a new index.
+    # A final setting takes a new index: a migration.
     _manifests(tmp_path, length=200, shards=2)
     code, out, err = eisops("plan", manifests, "--url", url, "--detailed-exitcode")
-    assert code == 1 and "final index setting [index.number_of_shards], not updateable" in out, out
+    assert code == 2 and "needs a new index: final index setting [index.number_of_shards], not updateable" in out, out
+    assert 'Index "books" will be migrated to a new index' in out
 
 
 def test_static_setting_on_the_fake(fake_es, eisops, tmp_path):

@@ -90,9 +90,12 @@ CASES = {
     "index dynamic setting in place": (INDEX.replace("INTERVAL", "5s").replace("TYPE", "keyword"),
                                        {"Index": {"i": (_index_live(), True)}}, "9.5.2", [
         ("Index", "i", "update", [("PUT", "/i/_settings")])]),
-    "index field type change blocked": (INDEX.replace("INTERVAL", "1s").replace("TYPE", "long"),
-                                        {"Index": {"i": (_index_live(), True)}}, "9.5.2", [
-        ("Index", "i", "blocked", [])]),
+    "index field type change is a migration": (INDEX.replace("INTERVAL", "1s").replace("TYPE", "long"),
+                                               {"Index": {"i": (_index_live(), True)}}, "9.5.2", [
+        ("Index", "i", "migrate", [("", "")])]),
+    "index field type change blocked without migrations": (
+        INDEX.replace("INTERVAL", "1s").replace("TYPE", "long").replace("name: i\n", "name: i\nmigrate: false\n"),
+        {"Index": {"i": (_index_live(), True)}}, "9.5.2", [("Index", "i", "blocked", [])]),
     "managed index no manifest declares needs the flag": ("", {"Index": {"i": (_index_live(), True)}}, "9.5.2", [
         ("Index", "i", "delete", [("DELETE", "/i")])]),
 }
@@ -157,13 +160,13 @@ def _semantic_live(populated: bool) -> dict:
 @pytest.mark.parametrize("target, populated, version, action, reason", [
     # Another endpoint of the same model: the vectors stay comparable (9.3+ changes it in place).
     ("nano-2", True, "9.3.0", "update", None),
-    # Another model under documents already embedded: blocked, with the way through.
-    ("small", True, "9.3.0", "blocked", "holds embeddings from [nano] (model jina-embeddings-v5-text-nano); [small] "
+    # Another model under documents already embedded: a migration, which re-embeds every document.
+    ("small", True, "9.3.0", "migrate", "holds embeddings from [nano] (model jina-embeddings-v5-text-nano); [small] "
                                         "runs model jina-embeddings-v5-text-small"),
-    ("small", True, "9.5.2", "blocked", "The way through: a new index whose field names the new endpoint"),
+    ("small", True, "9.5.2", "migrate", "The way through: a new index whose field names the new endpoint"),
     # No document embedded yet: 9.3+ changes it in place, 9.2 refuses any change.
     ("small", False, "9.3.0", "update", None),
-    ("small", False, "9.2.0", "blocked", "Elasticsearch before 9.3 fixes a semantic_text field's endpoint"),
+    ("small", False, "9.2.0", "migrate", "Elasticsearch before 9.3 fixes a semantic_text field's endpoint"),
 ])
 def test_semantic_text_endpoint_change(tmp_path, target, populated, version, action, reason):
     manifest = manifest_from(tmp_path, SEMANTIC.replace("TARGET", target))
