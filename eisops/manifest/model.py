@@ -30,6 +30,16 @@ class Envelope(BaseModel):
     #: An Index whose changes Elasticsearch cannot make in place is migrated to a new index
     #: (false: such changes are blocked instead).
     migrate: bool = True
+    #: How clients address an Index: ``name`` (the index is created under its name; a migration
+    #: turns the name into an alias) or ``alias`` (created as ``<name>-v1`` behind the alias).
+    addressing: str = "name"
+
+    @field_validator("addressing")
+    @classmethod
+    def _known_addressing(cls, value: str) -> str:
+        if value not in ("name", "alias"):
+            raise ValueError("must be name or alias")
+        return value
 
     @field_validator("name")
     @classmethod
@@ -52,6 +62,7 @@ class Resource:
     project: str = "default"  # the project whose manifests declare it (eisops.manifest.project)
     adopt: bool = False  # the envelope's adopt: true (eisops import writes it)
     migrate: bool = True  # the envelope's migrate (Index only)
+    addressing: str = "name"  # the envelope's addressing (Index only)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -88,7 +99,7 @@ def _describe_pydantic_error(err: dict[str, Any]) -> str:
         return f"'{loc}' is required"
     if kind == "extra_forbidden":
         return (
-            f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type, adopt, migrate and spec; "
+            f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type, adopt, migrate, addressing and spec; "
             "Elasticsearch's request body goes under spec)"
         )
     if kind in ("string_type", "dict_type"):
@@ -126,5 +137,5 @@ def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource 
         return None, [Diagnostic(loc.file, loc.line, loc.column,
                                  f"unknown kind {env.kind!r}; expected one of {', '.join(kinds)}", env.kind, name)]
     resource = Resource(env.kind, env.name, data.get("spec") or {}, document, env.task_type, adopt=env.adopt,
-                        migrate=env.migrate)
+                        migrate=env.migrate, addressing=env.addressing)
     return resource, []

@@ -238,6 +238,16 @@ class IndexKind(ResourceKind):
             return ResourceChange(self.kind, resource.name, Action.CONFLICT,
                                   f"[{resource.name}] already exists as an alias of index [{alias_owner}]; "
                                   "an index cannot take its name", after=after)
+        if resource.addressing == "alias":
+            # Created as the first of versioned indices, behind the name clients use: a later
+            # migration moves the alias and keeps the index it leaves.
+            body = self.desired_body(resource, serves=resource.name)
+            body["aliases"] = {**(body.get("aliases") or {}), resource.name: {}}
+            concrete = f"{resource.name}-v1"
+            return ResourceChange(self.kind, resource.name, Action.CREATE,
+                                  f"the index does not exist; it is created as [{concrete}], behind the alias "
+                                  f"[{resource.name}] clients use", after=after,
+                                  operations=(Operation("create", "PUT", path(concrete), body),))
         return ResourceChange(self.kind, resource.name, Action.CREATE, "the index does not exist",
                               after=after, operations=(Operation("create", "PUT", path(resource.name), body),))
 
@@ -422,10 +432,11 @@ class IndexKind(ResourceKind):
     # ------------------------------------------------------------------ applying
     def checks(self, change: ResourceChange, ctx: PlanContext) -> tuple[Operation, ...]:
         """A new index's settings, mappings and aliases, checked as a template for its name."""
-        body = next((op.body for op in change.operations if op.verb == "create"), None)
-        if body is None:
+        create = next((op for op in change.operations if op.verb == "create"), None)
+        if create is None:
             return ()
-        check = template_block.simulate_block(ctx, body, [change.name], data_stream=None)
+        # The name Elasticsearch will give the index (``<name>-v1`` behind an alias): templates match it.
+        check = template_block.simulate_block(ctx, create.body, [create.path.lstrip("/")], data_stream=None)
         return (check,) if check else ()
 
 

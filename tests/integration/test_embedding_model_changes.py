@@ -84,3 +84,31 @@ def test_another_endpoint_of_the_same_model_is_changed_in_place(fake_es, eisops,
     code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
     assert code == 0 and "Index/articles: updated" in out, out + err
     assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
+
+
+@pytest.mark.parametrize("fake_es_version", ["9.3.0"])
+def test_a_new_embedding_model_re_embeds_every_document(fake_es, eisops, tmp_path):
+    from tests.fake_es.inference_run import embed
+
+    manifests = _manifests(tmp_path, "v3")
+    assert eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")[0] == 0
+    es = Elasticsearch(fake_es.url)
+    texts = {str(i): f"article number {i} about glaciers" for i in range(50)}
+    for doc_id, text in texts.items():
+        es.index(index="articles", id=doc_id, document={"body": text})
+    es.indices.refresh(index="articles")
+    _manifests(tmp_path, "v5-small")
+    code, out, err = eisops("plan", manifests, "--url", fake_es.url)
+    assert "all 50 documents are embedded again in the new index, through [v5-small] for field body" in out, out
+    code, out, err = eisops("apply", manifests, "--url", fake_es.url, "--auto-approve")
+    assert code == 0 and "Index/articles: migrated" in out, out + err
+    endpoint = fake_es.state.inference["v5-small"]
+    old_model = fake_es.state.inference["v3"]
+    for doc_id, text in texts.items():
+        doc = es.perform_request("GET", f"/articles/_doc/{doc_id}", params={"_source_exclude_vectors": "false"},
+                                 headers={"accept": "application/json"}).body
+        inference = doc["_source"]["_inference_fields"]["body"]["inference"]
+        assert inference["inference_id"] == "v5-small"
+        (chunk,) = inference["chunks"]["body"]
+        assert chunk["embeddings"] == embed(endpoint, text) != embed(old_model, text)
+    assert eisops("plan", manifests, "--url", fake_es.url, "--detailed-exitcode")[0] == 0

@@ -189,3 +189,20 @@ def test_a_migration_stopped_at_any_step_is_resumed_by_the_next_apply(fake_es, e
     # Nothing left that eisops cannot account for.
     indices = sorted(Elasticsearch(url).indices.get(index="books*").body)
     assert indices == ["books-v2"]
+
+
+def test_an_index_addressed_by_alias_keeps_the_index_a_migration_leaves(fake_es, eisops, tmp_path):
+    url = fake_es.url
+    manifests = write_manifests(tmp_path / "m", {"eisops.yaml": "project: library\n", "books.yaml": INDEX.replace(
+        "YEAR", "long").replace("name: books\n", "name: books\naddressing: alias\n")})
+    code, out, err = eisops("plan", manifests, "--url", url)
+    assert "it is created as [books-v1], behind the alias [books] clients use" in out, out
+    assert eisops("apply", manifests, "--url", url, "--auto-approve")[0] == 0
+    assert _state(url)["concrete"] == "books-v1" and eisops("plan", manifests, "--url", url, "--detailed-exitcode")[0] == 0
+    _load(url, 300)
+    (manifests / "books.yaml").write_text((manifests / "books.yaml").read_text().replace("type: long", "type: keyword"))
+    code, out, err = eisops("apply", manifests, "--url", url, "--auto-approve")
+    assert code == 0 and "[books-v1] is kept, its writes blocked" in out, out + err
+    assert _state(url) == {"concrete": "books-v2", "aliases": ["books", "library"], "year": "keyword", "count": 300}
+    assert Elasticsearch(url).count(index="books-v1")["count"] == 300
+    assert eisops("plan", manifests, "--url", url, "--detailed-exitcode")[0] == 0
