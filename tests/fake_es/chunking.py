@@ -2,7 +2,12 @@
 
 What it is for: validate ``chunking_settings`` (strategies sentence / word /
 none / recursive, bounds, unknown keys) and fill defaults the way the
-inference plugin's ChunkingSettingsBuilder does.
+inference plugin's ChunkingSettingsBuilder does; and split a text into chunks
+(``chunk_spans``) for semantic_text ingestion. The split is an approximation
+of ES's ICU-based chunkers: a text of at most ``max_chunk_size`` words (or the
+``none`` strategy) is one chunk ``[0, len)``, as in ES; longer texts are cut at
+regex sentence (sentence, recursive) or word (word) boundaries, with the
+configured overlap.
 
 What it must not do: decide whether chunking settings are allowed for a task
 type or service (inference.py does that).
@@ -10,6 +15,7 @@ type or service (inference.py does that).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from .errors import EsError, validation_failed
@@ -99,3 +105,62 @@ def validate_chunking(settings: Any, version: EsVersion, error: Callable[[str], 
             )
         out["separator_group"] = group
     return out
+
+
+_WORD = re.compile(r"\w+")
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)\s*")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _word_windows(text: str, base: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    words = [m.span() for m in _WORD.finditer(text)]
+    if len(words) <= size:
+        return [(base, base + len(text))]
+    spans = []
+    step = max(size - overlap, 1)
+    start_word = 0
+    while start_word < len(words):
+        end_word = min(start_word + size, len(words))
+        start = 0 if start_word == 0 else words[start_word][0]
+        end = len(text) if end_word == len(words) else words[end_word - 1][1]
+        spans.append((base + start, base + end))
+        if end_word == len(words):
+            break
+        start_word += step
+    return spans
+
+
+def chunk_spans(text: str, settings: dict | None) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the chunks of ``text``."""
+    settings = settings or DEFAULT_CHUNKING
+    strategy = settings.get("strategy", "sentence")
+    size = int(settings.get("max_chunk_size", DEFAULT_CHUNKING["max_chunk_size"]))
+    if strategy == "none" or _word_count(text) <= size:
+        return [(0, len(text))]
+    if strategy == "word":
+        return _word_windows(text, 0, size, int(settings.get("overlap", 0)))
+    overlap = int(settings.get("sentence_overlap", 1)) if strategy == "sentence" else 0
+    sentences = [m.span() for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+    spans: list[tuple[int, int]] = []
+    current: list[tuple[int, int]] = []
+    words = 0
+    for start, end in sentences:
+        count = _word_count(text[start:end])
+        if count > size:  # a sentence longer than a chunk is cut at words
+            if current:
+                spans.append((current[0][0], current[-1][1]))
+                current, words = [], 0
+            spans += _word_windows(text[start:end], start, size, 0)
+            continue
+        if current and words + count > size:
+            spans.append((current[0][0], current[-1][1]))
+            current = current[-overlap:] if overlap else []
+            words = sum(_word_count(text[s:e]) for s, e in current)
+        current.append((start, end))
+        words += count
+    if current:
+        spans.append((current[0][0], current[-1][1]))
+    return spans

@@ -1,4 +1,4 @@
-"""Document APIs: index/create/get/delete, _bulk, minimal _search and _count.
+"""Document APIs: index/create/get/update/delete, _mget, _bulk, minimal _search and _count.
 
 What it is for: enough document handling for an IaC tool's tests: writes go
 through alias write-index resolution and auto-create (templates applied),
@@ -15,23 +15,49 @@ delete tombstones that keep counting versions, and a bulk request refused as
 a whole when an action has no index (8.19.21, 9.5.2). Parser positions in
 errors are always ``[1:2]`` (ES reports the failing token's offset).
 
+Index write blocks (``index.blocks.write``, ``index.blocks.read_only``) refuse
+every document write after ingest, single-document APIs with 403
+``cluster_block_exception`` "index [x] blocked by: [FORBIDDEN/8/index write
+(api)];" (naming the concrete index), bulk items one by one (their ``_index``
+the name the request used, an alias too: 8.19.21, 9.2.8 - 9.5.2). The update API
+deep-merges ``doc`` and answers ``noop`` when nothing changes (detect_noop).
+
+semantic_text: each document written gets its ``_inference_fields`` (ES 9.x /
+8.18+ format), embeddings computed through the field's ``inference_id``
+endpoint with inference_run's deterministic ``embed`` (input type ``ingest``)
+or ``sparse_embed``, chunked by the field's or endpoint's chunking settings
+(chunking.chunk_spans), keyed by source field (copy_to sources too), offsets
+over multi-values joined by one separator. They are kept beside ``_source``
+and shown in it only when asked (``_source_exclude_vectors=false``, 9.1+; an
+explicit ``_source_includes=_inference_fields``; or the index setting
+``index.mapping.exclude_source_vectors: false``).
+
 Documents are visible immediately (no refresh emulation). Search supports
 ``match_all``, ``term``/``terms``, ``match``, ``ids`` and ``bool.filter/must``
-over exact values; no scoring (every hit scores 1.0).
+over exact values; no scoring (every hit scores 1.0); ``sort`` on ``_doc``,
+``_score`` and keyword/numeric/boolean fields (hits then carry ``sort`` values
+and a null ``_score``); ``_source`` false / patterns / includes-excludes (and
+the ``_source*`` URL parameters); ``version`` and ``seq_no_primary_term``; a
+``scroll`` parameter hands the hits to scroll.py.
 
-What it must not do: run real inference (semantic_text content is stored in
-``_source`` only) or change index settings.
+What it must not do: run real inference (embeddings are deterministic stand-ins)
+or change index settings.
 """
 
 from __future__ import annotations
 
 import copy
+import fnmatch
+import functools
 import re
 import time
+from dataclasses import dataclass, field
 
-from .errors import EsError, illegal_argument, index_closed, resource_not_found
+from .chunking import DEFAULT_CHUNKING, chunk_spans
+from .errors import EsError, illegal_argument, index_closed, index_not_found, resource_not_found, validation_failed
 from .index_resolution import resolve, write_index
 from .indices import create_index
+from .inference_run import embed, sparse_embed
 from .mapping_merge import compatible_model_settings
 from .mappings import default_index_options
 from .pipelines import run as run_pipeline
@@ -40,7 +66,9 @@ from .routing import Request, Router
 from .state import new_uuid
 
 SHARDS = {"total": 2, "successful": 1, "failed": 0}
-SEARCH_BODY_KEYS = ("query", "size", "from", "track_total_hits")
+SEARCH_BODY_KEYS = ("query", "size", "from", "track_total_hits", "sort", "_source", "version", "seq_no_primary_term")
+COUNT_BODY_KEYS = ("query",)
+INFERENCE_FIELDS = "_inference_fields"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _NUMERIC_TYPES = {"long", "integer", "short", "byte", "unsigned_long"}
 _FLOAT_TYPES = {"double", "float", "half_float", "scaled_float"}
@@ -256,6 +284,124 @@ def _fill_semantic_text(state, path: str, defn: dict) -> None:
         )
 
 
+# ------------------------------------------------- semantic_text inference
+def _semantic_fields(mapping: dict) -> dict[str, dict]:
+    """Every semantic_text field of a mapping (dotted path -> definition)."""
+    out: dict[str, dict] = {}
+
+    def walk(props: dict, prefix: str) -> None:
+        for name, defn in props.items():
+            if defn.get("type") == "semantic_text":
+                out[prefix + name] = defn
+            walk(defn.get("properties") or {}, prefix + name + ".")
+
+    walk(mapping.get("properties") or {}, "")
+    return out
+
+
+def _copy_sources(mapping: dict) -> dict[str, list[str]]:
+    """copy_to target -> the fields copying into it."""
+    out: dict[str, list[str]] = {}
+
+    def walk(props: dict, prefix: str) -> None:
+        for name, defn in props.items():
+            targets = defn.get("copy_to")
+            for target in [targets] if isinstance(targets, str) else targets or []:
+                out.setdefault(target, []).append(prefix + name)
+            walk(defn.get("properties") or {}, prefix + name + ".")
+
+    walk(mapping.get("properties") or {}, "")
+    return out
+
+
+def _extract(source: dict, path: str) -> list:
+    """XContentMapValues.extractValue over a dotted-expanded source: every value at ``path``."""
+    nodes: list = [source]
+    for part in path.split("."):
+        nxt: list = []
+        for node in nodes:
+            for item in node if isinstance(node, list) else [node]:
+                if isinstance(item, dict) and part in item:
+                    nxt.append(item[part])
+        nodes = nxt
+    values: list = []
+    for node in nodes:
+        values += node if isinstance(node, list) else [node]
+    return [v for v in values if v is not None]
+
+
+def _string_value(value) -> str | None:
+    """SemanticTextUtils.nodeStringValues: strings, numbers and booleans as Java prints them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python offset as the UTF-16 offset Java reports."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def inference_fields(state, mapping: dict, source: dict) -> dict:
+    """The ``_inference_fields`` of a document (9.x / 8.18+ format), computed through each
+    semantic_text field's ``inference_id`` endpoint: one chunk list per source field (the field
+    and the fields that copy_to it), offsets over the values joined with one separator
+    character (ShardBulkInferenceActionFilter)."""
+    fields = _semantic_fields(mapping)
+    if not fields:
+        return {}
+    expanded = _expand_dotted(source)
+    copies = _copy_sources(mapping)
+    out: dict = {}
+    for path, defn in fields.items():
+        sources = [path] + [f for f in copies.get(path, []) if f != path]
+        per_source = {src: [t for t in map(_string_value, _extract(expanded, src)) if t is not None]
+                      for src in sources}
+        per_source = {src: values for src, values in per_source.items() if values}
+        if not per_source:
+            continue
+        inference_id = defn["inference_id"]
+        record = state.inference.get(inference_id)
+        if record is None:
+            raise resource_not_found(f"Inference id [{inference_id}] not found for field [{path}]")
+        settings = defn.get("chunking_settings") or record.get("chunking_settings") or DEFAULT_CHUNKING
+        sparse = record["task_type"] == "sparse_embedding"
+        chunks: dict = {}
+        for src, values in per_source.items():
+            listed = chunks.setdefault(src, [])
+            adjust = 0
+            for value in values:
+                if value.strip():
+                    for start, end in chunk_spans(value, settings):
+                        piece = value[start:end]
+                        listed.append({
+                            "start_offset": adjust + _utf16(value, start),
+                            "end_offset": adjust + _utf16(value, end),
+                            "embeddings": sparse_embed(record, piece) if sparse else embed(record, piece, "ingest"),
+                        })
+                adjust += _utf16(value, len(value)) + 1
+        out[path] = {"inference": {"inference_id": inference_id,
+                                   "model_settings": copy.deepcopy(defn.get("model_settings")),
+                                   "chunks": chunks}}
+    return out
+
+
+# ------------------------------------------------------------------ blocks
+# IndexMetadata's API blocks that refuse document writes (ClusterBlockLevel.WRITE).
+_WRITE_BLOCKS = (("index.blocks.read_only", "FORBIDDEN/5/index read-only (api)"),
+                 ("index.blocks.write", "FORBIDDEN/8/index write (api)"))
+
+
+def check_write_block(index) -> None:
+    """A write to an index with a write (or read-only) block fails with ES's
+    ClusterBlockException: 403 ``index [x] blocked by: [FORBIDDEN/8/index write (api)];``."""
+    blocks = [text for key, text in _WRITE_BLOCKS if index.settings.get(key) == "true"]
+    if blocks:
+        raise EsError("cluster_block_exception", f"index [{index.name}] blocked by: [{', '.join(blocks)}];", 403)
+
+
 # ------------------------------------------------------------------ writes
 def _target(state, name: str) -> object:
     concrete = write_index(state, name)
@@ -297,6 +443,19 @@ def write_document(state, index_name: str, doc_id: str | None, source: dict, op_
     created = write_index(state, index_name) is None
     index = _target(state, index_name)
     doc_id = doc_id or new_uuid()
+    try:
+        source = _pipelines(state, index, copy.deepcopy(source), doc_id, pipeline)
+    except EsError:
+        # Ingest runs before an index is auto-created: a failing pipeline leaves no index
+        # behind (8.19.21, 9.5.2).
+        if created:
+            state.indices.pop(index.name, None)
+        raise
+    if source is None:
+        return 200, {"_index": index.name, "_id": doc_id, "_version": -3, "result": "noop",
+                     "_shards": {"total": 0, "successful": 0, "failed": 0}}
+    # After ingest, before the shard: index blocks, then the engine's version checks.
+    check_write_block(index)
     existing = index.docs.get(doc_id)
     if if_seq_no is not None and (existing is None or existing["_seq_no"] != if_seq_no):
         current = (f"current document has seqNo [{existing['_seq_no']}] and primary term [1]" if existing
@@ -312,21 +471,15 @@ def write_document(state, index_name: str, doc_id: str | None, source: dict, op_
             f"[{doc_id}]: version conflict, document already exists (current version [{existing['_version']}])",
             409, index_uuid=index.uuid, shard="0", index=index.name,
         )
-    try:
-        source = _pipelines(state, index, copy.deepcopy(source), doc_id, pipeline)
-    except EsError:
-        # Ingest runs before an index is auto-created: a failing pipeline leaves no index
-        # behind (8.19.21, 9.5.2).
-        if created:
-            state.indices.pop(index.name, None)
-        raise
-    if source is None:
-        return 200, {"_index": index.name, "_id": doc_id, "_version": -3, "result": "noop",
-                     "_shards": {"total": 0, "successful": 0, "failed": 0}}
-    index.mappings = map_document(state, index, source, doc_id)
+    mapping = map_document(state, index, source, doc_id)
+    inference = inference_fields(state, mapping, source)
+    index.mappings = mapping
     index.seq_no += 1
     version = existing["_version"] + 1 if existing else index.tombstones.pop(doc_id, 0) + 1
     index.docs[doc_id] = {"_source": source, "_version": version, "_seq_no": index.seq_no}
+    if inference:
+        # Kept beside _source, as ES keeps the _inference_fields metadata field.
+        index.docs[doc_id][INFERENCE_FIELDS] = inference
     result = "updated" if existing else "created"
     return (200 if existing else 201), {
         "_index": index.name, "_id": doc_id, "_version": version, "result": result,
@@ -374,16 +527,71 @@ def _read_index(state, name: str):
 
 
 def get_doc(req: Request, index: str, doc_id: str) -> tuple[int, dict]:
+    check_exclude_vectors_param(req)
     idx = _read_index(req.state, index)
     doc = idx.docs.get(doc_id)
     if doc is None:
         return 404, {"_index": idx.name, "_id": doc_id, "found": False}
-    return 200, {"_index": idx.name, "_id": doc_id, "_version": doc["_version"], "_seq_no": doc["_seq_no"],
-                 "_primary_term": 1, "found": True, "_source": copy.deepcopy(doc["_source"])}
+    body = {"_index": idx.name, "_id": doc_id, "_version": doc["_version"], "_seq_no": doc["_seq_no"],
+            "_primary_term": 1, "found": True}
+    source = render_source(idx, doc, source_spec(req))
+    if source is not None:
+        body["_source"] = source
+    return 200, body
+
+
+def mget(req: Request, index: str | None = None) -> tuple[int, dict]:
+    """``_mget``: ``docs`` (``_index``, ``_id``, ``_source``) or ``ids`` against the path's index;
+    each answer shaped like GET's, a failing one as ``{"_index", "_id", "error"}`` (MultiGetResponse)."""
+    check_exclude_vectors_param(req)
+    body = req.json()
+    if not isinstance(body, dict):
+        raise illegal_argument("[fake Elasticsearch] _mget needs an object body")
+    unknown = [k for k in body if k not in ("docs", "ids")]
+    if unknown:
+        raise illegal_argument(f"[fake Elasticsearch] unsupported _mget keys {unknown}")
+    items: list[dict] = []
+    for entry in body.get("docs") or []:
+        if not isinstance(entry, dict):
+            raise illegal_argument("[fake Elasticsearch] _mget docs must be objects")
+        items.append(entry)
+    items += [{"_id": i} for i in body.get("ids") or []]
+    errors = []
+    for n, item in enumerate(items):
+        if item.get("_index", index) is None:
+            errors.append(f"index is missing for doc {n}")
+        if item.get("_id") is None:
+            errors.append(f"id is missing for doc {n}")
+    if not items:
+        errors.append("no documents to get")
+    if errors:
+        raise validation_failed(errors, type_="action_request_validation_exception")
+    default_spec = source_spec(req)
+    docs = []
+    for item in items:
+        name, doc_id = item.get("_index", index), str(item["_id"])
+        spec = source_spec(req, item["_source"]) if "_source" in item else default_spec
+        try:
+            idx = _read_index(req.state, name)
+        except EsError as err:
+            docs.append({"_index": name, "_id": doc_id, "error": err.to_body()["error"]})
+            continue
+        doc = idx.docs.get(doc_id)
+        if doc is None:
+            docs.append({"_index": idx.name, "_id": doc_id, "found": False})
+            continue
+        out = {"_index": idx.name, "_id": doc_id, "_version": doc["_version"], "_seq_no": doc["_seq_no"],
+               "_primary_term": 1, "found": True}
+        source = render_source(idx, doc, spec)
+        if source is not None:
+            out["_source"] = source
+        docs.append(out)
+    return 200, {"docs": docs}
 
 
 def delete_document(state, index_name: str, doc_id: str, if_seq_no: int | None = None) -> tuple[int, dict]:
     idx = _read_index(state, index_name)
+    check_write_block(idx)
     existing = idx.docs.get(doc_id)
     if if_seq_no is not None and (existing is None or existing["_seq_no"] != if_seq_no):
         # Optimistic concurrency on delete, as on index (8.x/9.x): a conflict, also for a missing
@@ -464,18 +672,56 @@ def bulk(req: Request, index: str | None = None) -> tuple[int, dict]:
     return 200, {"errors": errors, "took": int((time.time() - started) * 1000), "items": items}
 
 
-def _bulk_update(state, target: str, doc_id: str, body: dict) -> tuple[int, dict]:
-    idx = _read_index(state, target)
-    doc = idx.docs.get(doc_id)
+def _deep_merge(target: dict, changes: dict) -> bool:
+    """XContentHelper.update: merge ``changes`` into ``target`` (objects recursively);
+    True when anything changed (detect_noop)."""
+    changed = False
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            changed |= _deep_merge(target[key], value)
+        elif key not in target or target[key] != value:
+            target[key] = copy.deepcopy(value)
+            changed = True
+    return changed
+
+
+def update_document(state, target: str, doc_id: str, body: dict, pipeline: str | None = None) -> tuple[int, dict]:
+    """The update API's partial ``doc`` (deep-merged, ``detect_noop``), ``upsert`` and
+    ``doc_as_upsert``; scripts are not emulated."""
+    if not isinstance(body, dict):
+        raise illegal_argument("Validation Failed: 1: script or doc is missing;")
+    if "script" in body:
+        raise illegal_argument("[fake Elasticsearch] update scripts are not emulated")
+    concrete = write_index(state, target)
+    idx = state.indices[concrete] if concrete is not None else None
+    if idx is not None:
+        if idx.state == "close":
+            raise index_closed(idx.name, idx.uuid)
+        check_write_block(idx)
+    doc = idx.docs.get(doc_id) if idx is not None else None
     if doc is None:
         if "upsert" in body or body.get("doc_as_upsert"):
-            return write_document(state, target, doc_id, body.get("upsert", body.get("doc", {})))
+            return write_document(state, target, doc_id, body.get("upsert", body.get("doc", {})), "index", pipeline)
+        if idx is None:
+            raise index_not_found(target)
         raise EsError("document_missing_exception", f"[{doc_id}]: document missing", 404,
                       index_uuid=idx.uuid, shard="0", index=idx.name)
     merged = copy.deepcopy(doc["_source"])
-    merged.update(body.get("doc", {}))
-    status, out = write_document(state, target, doc_id, merged)
+    changed = _deep_merge(merged, body.get("doc") or {})
+    if not changed and body.get("detect_noop", True):
+        return 200, {"_index": idx.name, "_id": doc_id, "_version": doc["_version"], "result": "noop",
+                     "_shards": {"total": 0, "successful": 0, "failed": 0},
+                     "_seq_no": doc["_seq_no"], "_primary_term": 1}
+    status, out = write_document(state, idx.name, doc_id, merged, "index", pipeline)
     return 200, out
+
+
+def _bulk_update(state, target: str, doc_id: str, body: dict) -> tuple[int, dict]:
+    return update_document(state, target, doc_id, body)
+
+
+def update_doc(req: Request, index: str, doc_id: str) -> tuple[int, dict]:
+    return _refreshed(req, update_document(req.state, index, doc_id, req.json()))
 
 
 # ------------------------------------------------------------------ search
@@ -513,13 +759,215 @@ def _matches(query: dict, source: dict, doc_id: str) -> bool:
     raise EsError("parsing_exception", f"unknown query [{kind}]", 400, line=1, col=1)
 
 
-def _hits(req: Request, index: str | None) -> tuple[list, dict]:
+# --------------------------------------------------------- hits and _source
+@dataclass
+class SourceSpec:
+    """FetchSourceContext: whether ``_source`` is fetched, its include/exclude patterns and
+    ``exclude_vectors`` (9.1+: whether ``_inference_fields`` are left out)."""
+    fetch: bool = True
+    includes: list[str] = field(default_factory=list)
+    excludes: list[str] = field(default_factory=list)
+    exclude_vectors: bool | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.includes or self.excludes)
+
+
+def _patterns(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise illegal_argument(f"[fake Elasticsearch] unsupported _source patterns [{value}]")
+
+
+def source_spec(req: Request, body_value=None) -> SourceSpec:
+    """The ``_source`` of a search body, overridden by the ``_source``, ``_source_includes``,
+    ``_source_excludes`` and ``_source_exclude_vectors`` URL parameters (RestSearchAction,
+    RestGetAction)."""
+    spec = SourceSpec()
+    if isinstance(body_value, bool):
+        spec.fetch = body_value
+    elif isinstance(body_value, dict):
+        unknown = [k for k in body_value if k not in ("includes", "include", "excludes", "exclude", "exclude_vectors")]
+        if unknown:
+            raise EsError("parsing_exception", f"Unknown key for a START_OBJECT in [{unknown[0]}].", 400, line=1, col=1)
+        spec.includes = _patterns(body_value.get("includes", body_value.get("include")))
+        spec.excludes = _patterns(body_value.get("excludes", body_value.get("exclude")))
+        if "exclude_vectors" in body_value:
+            spec.exclude_vectors = bool(body_value["exclude_vectors"])
+    elif body_value is not None:
+        spec.includes = _patterns(body_value)
+    param = req.param("_source")
+    if param is not None:
+        if param in ("true", "false", ""):
+            spec.fetch = param != "false"
+        else:
+            spec.includes = [p for p in param.split(",") if p]
+    if req.param("_source_includes") is not None:
+        spec.includes = req.param_list("_source_includes") or []
+    if req.param("_source_excludes") is not None:
+        spec.excludes = req.param_list("_source_excludes") or []
+    if "_source_exclude_vectors" in req.query:
+        spec.exclude_vectors = req.param_bool("_source_exclude_vectors")
+    return spec
+
+
+def _path_hit(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, pattern + ".*")
+
+
+def _filter_source(node: dict, prefix: str, includes: list[str], excludes: list[str]) -> dict:
+    """XContentMapValues.filter: a field is kept when it or an object above it matches an
+    include (or there are none) and neither matches an exclude."""
+    out: dict = {}
+    for key, value in node.items():
+        path = prefix + key
+        if any(_path_hit(path, p) for p in excludes):
+            continue
+        included = not includes or any(_path_hit(path, p) for p in includes)
+        below = [] if included else includes
+        if isinstance(value, dict):
+            sub = _filter_source(value, path + ".", below, excludes)
+            if sub or included:
+                out[key] = sub
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            kept = []
+            for item in value:
+                if isinstance(item, dict):
+                    sub = _filter_source(item, path + ".", below, excludes)
+                    if sub or included:
+                        kept.append(sub)
+                elif included:
+                    kept.append(copy.deepcopy(item))
+            if kept:
+                out[key] = kept
+        elif included:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _shows_inference(index, spec: SourceSpec) -> bool:
+    """ShardGetService.shouldExcludeInferenceFieldsFromSource, inverted: a source filter that
+    drops ``_inference_fields`` wins, an explicit include of it shows it, then
+    ``exclude_vectors``, then ``index.mapping.exclude_source_vectors`` (true by default)."""
+    if any(_path_hit(INFERENCE_FIELDS, p) for p in spec.excludes):
+        return False
+    if spec.includes:
+        if INFERENCE_FIELDS in spec.includes:
+            return True
+        if not any(_path_hit(INFERENCE_FIELDS, p) for p in spec.includes):
+            return False
+    if spec.exclude_vectors is not None:
+        return not spec.exclude_vectors
+    return index.settings.get("index.mapping.exclude_source_vectors", "true") == "false"
+
+
+def render_source(index, doc: dict, spec: SourceSpec) -> dict | None:
+    """The ``_source`` a GET or a search hit shows (None: not fetched)."""
+    if not spec.fetch:
+        return None
+    source = copy.deepcopy(doc["_source"])
+    if doc.get(INFERENCE_FIELDS) and _shows_inference(index, spec):
+        source[INFERENCE_FIELDS] = copy.deepcopy(doc[INFERENCE_FIELDS])
+    if spec.filtered:
+        source = _filter_source(source, "", spec.includes, spec.excludes)
+    return source
+
+
+def check_exclude_vectors_param(req: Request) -> None:
+    """``_source_exclude_vectors`` exists from 9.1; before, it is an unrecognized parameter."""
+    if "_source_exclude_vectors" in req.query and not req.state.version.at_least("9.1"):
+        raise illegal_argument(f"request [{req.raw_path}] contains unrecognized parameter: [_source_exclude_vectors]")
+
+
+# -------------------------------------------------------------------- sort
+_SORTABLE = _NUMERIC_TYPES | _FLOAT_TYPES | {"keyword", "boolean", "constant_keyword", "wildcard"}
+_LONG_MAX, _LONG_MIN = 2**63 - 1, -(2**63)
+
+
+def _sort_spec(value) -> list[tuple[str, str, str | None]] | None:
+    """``sort``: a field name, ``{field: order}``, ``{field: {"order": ..., "unmapped_type": ...}}``
+    or a list of them; (field, order, unmapped_type) each."""
+    if value is None:
+        return None
+    out: list[tuple[str, str, str | None]] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            out.append((item, "desc" if item == "_score" else "asc", None))
+            continue
+        if not isinstance(item, dict) or len(item) != 1:
+            raise illegal_argument(f"[fake Elasticsearch] unsupported sort [{item}]")
+        (name, spec), = item.items()
+        unmapped = None
+        if isinstance(spec, str):
+            order = spec
+        elif isinstance(spec, dict) and set(spec) <= {"order", "unmapped_type"}:
+            order = spec.get("order", "desc" if name == "_score" else "asc")
+            unmapped = spec.get("unmapped_type")
+        else:
+            raise illegal_argument(f"[fake Elasticsearch] unsupported sort [{item}]")
+        if order not in ("asc", "desc"):
+            raise illegal_argument(f"Unknown SortOrder [{order}]")
+        out.append((name, order, unmapped))
+    return out
+
+
+def _shards_failed(cause: EsError, index, node_id: str) -> EsError:
+    """A query-phase failure on every shard: search_phase_execution_exception "all shards failed"."""
+    shard = {"shard": 0, "index": index.name, "node": node_id, "reason": cause._fragment()}
+    return EsError("search_phase_execution_exception", "all shards failed", cause.status, cause, phase="query",
+                   grouped=True, failed_shards=[shard])
+
+
+def _sort_field_type(state, names: list[str], field_name: str, unmapped: str | None) -> str:
+    types = set()
+    for n in names:
+        defn = _field_at(state.indices[n].mappings, field_name)
+        if defn is not None:
+            types.add(defn.get("type", "object"))
+        elif unmapped is not None:
+            types.add(unmapped)
+        else:
+            idx = state.indices[n]
+            raise _shards_failed(EsError("query_shard_exception",
+                                         f"No mapping found for [{field_name}] in order to sort on", 400,
+                                         index_uuid=idx.uuid, index=idx.name), idx, state.node_id)
+    if not types:
+        return unmapped or "keyword"
+    kind = types.pop()
+    if kind not in _SORTABLE or types:
+        raise illegal_argument(f"[fake Elasticsearch] sorting on field [{field_name}] of type [{kind}] is not emulated")
+    return kind
+
+
+def _sort_value(source: dict, field_name: str, kind: str, order: str):
+    values = [v for v in _extract(_expand_dotted(source), field_name) if not isinstance(v, (dict, list))]
+    if kind == "boolean":
+        values = [1 if v in (True, "true") else 0 for v in values]
+    elif kind in _NUMERIC_TYPES:
+        values = [int(float(v)) for v in values]
+    elif kind in _FLOAT_TYPES:
+        values = [float(v) for v in values]
+    else:
+        values = [str(v) for v in values]
+    if not values:
+        return None
+    return min(values) if order == "asc" else max(values)
+
+
+# ------------------------------------------------------------------ search
+def _collect(req: Request, index: str | None, keys: tuple[str, ...]) -> tuple[list, dict, list[str]]:
+    """The matching documents: (index name, id, document, position in its index)."""
     state = req.state
     names = resolve(state, index, ignore_unavailable=req.param_bool("ignore_unavailable"),
                     allow_no_indices=req.param_bool("allow_no_indices", True),
                     expand_wildcards=req.param("expand_wildcards", "open"))
     body = req.json_or_none() or {}
-    unsupported = [k for k in body if k not in SEARCH_BODY_KEYS]
+    unsupported = [k for k in body if k not in keys]
     if unsupported:
         # Not emulated: refuse loudly rather than answer as if it had been applied.
         raise illegal_argument(f"[fake Elasticsearch] unsupported search request keys {unsupported}")
@@ -529,35 +977,137 @@ def _hits(req: Request, index: str | None) -> tuple[list, dict]:
         idx = state.indices[n]
         if idx.state == "close":
             raise index_closed(idx.name, idx.uuid)
-        for doc_id, doc in idx.docs.items():
+        for position, (doc_id, doc) in enumerate(idx.docs.items()):
             if _matches(query, doc["_source"], doc_id):
-                hits.append((n, doc_id, doc))
+                hits.append((n, doc_id, doc, position))
     return hits, body, names
+
+
+@dataclass
+class SearchPage:
+    """The rendered hits of a search (all of them, or the requested window), with what the
+    response around them depends on."""
+    hits: list[dict]
+    total: int
+    names: list[str]
+    scored: bool  # ranked by score (no sort): max_score is shown; with a sort it is null
+    shards: int
+
+
+def search_page(req: Request, index: str | None, window: slice | None = None) -> tuple[SearchPage, dict]:
+    """Match, sort and render; only the hits in ``window`` are rendered when it is given."""
+    state = req.state
+    check_exclude_vectors_param(req)
+    raw, body, names = _collect(req, index, SEARCH_BODY_KEYS)
+    spec = source_spec(req, body.get("_source"))
+    version = req.param_bool("version", bool(body.get("version", False)))
+    seq_no = req.param_bool("seq_no_primary_term", bool(body.get("seq_no_primary_term", False)))
+    sort = _sort_spec(body.get("sort"))
+    if sort and [(f, o) for f, o, _ in sort] == [("_score", "desc")]:
+        sort = None  # a sort on _score alone is the default: no sort values (8.19.21, 9.5.2)
+    sort_values: list[list | None] = [None] * len(raw)
+    kinds: dict[str, str] = {}
+    if sort:
+        order = {n: i for i, n in enumerate(names)}
+        kinds = {f: _sort_field_type(state, names, f, unmapped) for f, _, unmapped in sort
+                 if f not in ("_doc", "_score")}
+        sort_values = []
+        for n, _doc_id, doc, position in raw:
+            row = []
+            for f, direction, _unmapped in sort:
+                if f == "_doc":
+                    row.append(position)
+                elif f == "_score":
+                    row.append(1.0)
+                else:
+                    row.append(_sort_value(doc["_source"], f, kinds[f], direction))
+            sort_values.append(row)
+
+        def compare(a: int, b: int) -> int:
+            for k, (_f, direction, _unmapped) in enumerate(sort):
+                va, vb = sort_values[a][k], sort_values[b][k]
+                if va == vb:
+                    continue
+                if va is None or vb is None:  # missing values sort last either way
+                    return 1 if va is None else -1
+                result = -1 if va < vb else 1
+                return result if direction == "asc" else -result
+            return order[raw[a][0]] - order[raw[b][0]]  # ties: by shard, as TopDocs.merge
+
+        ranked = sorted(range(len(raw)), key=functools.cmp_to_key(compare))
+        raw = [raw[i] for i in ranked]
+        sort_values = [sort_values[i] for i in ranked]
+    scored = not sort or any(f == "_score" for f, _, _ in sort)
+    ranked_by_score = not sort
+    hits = []
+    total = len(raw)
+    shards = max(1, len({h[0] for h in raw}))
+    if window is not None:
+        raw, sort_values = raw[window], sort_values[window]
+    for (n, doc_id, doc, _position), values in zip(raw, sort_values):
+        hit: dict = {"_index": n, "_id": doc_id}
+        if version:
+            hit["_version"] = doc["_version"]
+        if seq_no:
+            hit["_seq_no"] = doc["_seq_no"]
+            hit["_primary_term"] = 1
+        hit["_score"] = 1.0 if scored else None
+        source = render_source(state.indices[n], doc, spec)
+        if source is not None:
+            hit["_source"] = source
+        if values is not None:
+            hit["sort"] = [_missing_sort_value(v, sort[k][1], kinds.get(sort[k][0])) for k, v in enumerate(values)]
+        hits.append(hit)
+    return SearchPage(hits, total, names, ranked_by_score, shards), body
+
+
+def _missing_sort_value(value, direction: str, kind: str | None):
+    """A missing numeric sort value shows as Long.MAX_VALUE / MIN_VALUE (missing: _last)."""
+    if value is None and kind in _NUMERIC_TYPES | {"boolean"}:
+        return _LONG_MAX if direction == "asc" else _LONG_MIN
+    return value
+
+
+def search_response(req: Request, page: SearchPage, shown: list[dict], started: float, size: int,
+                    scroll_id: str | None = None) -> dict:
+    out: dict = {}
+    if scroll_id is not None:
+        out["_scroll_id"] = scroll_id
+    out["took"] = int((time.time() - started) * 1000)
+    out["timed_out"] = False
+    if req.param_bool("rest_total_hits_as_int") and size == 0:
+        out["terminated_early"] = False  # 8.19.21, 9.5.2
+    total = page.total
+    if page.scored:
+        # No shard searched at all (a wildcard matching nothing): 0.0 rather than null (8.19.21, 9.5.2).
+        max_score = 1.0 if shown else (None if page.names else 0.0)
+    else:
+        max_score = None
+    out["_shards"] = {"total": page.shards, "successful": page.shards, "skipped": 0, "failed": 0}
+    out["hits"] = {
+        "total": total if req.param_bool("rest_total_hits_as_int") else {"value": total, "relation": "eq"},
+        "max_score": max_score,
+        "hits": copy.deepcopy(shown),
+    }
+    return out
 
 
 def search(req: Request, index: str | None = None) -> tuple[int, dict]:
     started = time.time()
-    hits, body, names = _hits(req, index)
-    size = int(req.param("size", body.get("size", 10)))
-    offset = int(req.param("from", body.get("from", 0)))
-    shown = hits[offset:offset + size]
-    body_out: dict = {"took": int((time.time() - started) * 1000), "timed_out": False}
-    if req.param_bool("rest_total_hits_as_int") and size == 0:
-        body_out["terminated_early"] = False  # 8.19.21, 9.5.2
-    return 200, {
-        **body_out,
-        "_shards": {"total": max(1, len({h[0] for h in hits})), "successful": max(1, len({h[0] for h in hits})), "skipped": 0, "failed": 0},
-        "hits": {
-            "total": len(hits) if req.param_bool("rest_total_hits_as_int") else {"value": len(hits), "relation": "eq"},
-            # No shard searched at all (a wildcard matching nothing): 0.0 rather than null (8.19.21, 9.5.2).
-            "max_score": 1.0 if shown else (None if names else 0.0),
-            "hits": [{"_index": n, "_id": i, "_score": 1.0, "_source": copy.deepcopy(d["_source"])} for n, i, d in shown],
-        },
-    }
+    body = req.json_or_none() or {}
+    size = int(req.param("size", body.get("size", 10) if isinstance(body, dict) else 10))
+    offset = int(req.param("from", body.get("from", 0) if isinstance(body, dict) else 0))
+    if req.param("scroll") is not None:
+        from .scroll import open_scroll  # scroll.py builds on this module
+
+        page, body = search_page(req, index)  # every hit, rendered now: the scroll's snapshot
+        return open_scroll(req, page, size, offset, started, "from" in body or "from" in req.query)
+    page, body = search_page(req, index, slice(offset, offset + size))
+    return 200, search_response(req, page, page.hits, started, size)
 
 
 def count(req: Request, index: str | None = None) -> tuple[int, dict]:
-    hits, _, _names = _hits(req, index)
+    hits, _, _names = _collect(req, index, COUNT_BODY_KEYS)
     return 200, {"count": len(hits), "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}}
 
 
@@ -567,14 +1117,21 @@ def register(router: Router) -> None:
     router.add(("PUT", "POST"), "/{index}/_doc/{doc_id}", index_doc, write)
     router.add("POST", "/{index}/_doc", index_doc, write)
     router.add(("PUT", "POST"), "/{index}/_create/{doc_id}", create_doc, write)
-    router.add("GET", "/{index}/_doc/{doc_id}", get_doc, ("realtime", "refresh", "preference"))
+    source_params = ("_source", "_source_includes", "_source_excludes", "_source_exclude_vectors")
+    router.add("GET", "/{index}/_doc/{doc_id}", get_doc, ("realtime", "refresh", "preference") + source_params)
+    mget_params = ("realtime", "refresh", "preference") + source_params
+    router.add(("GET", "POST"), "/_mget", mget, mget_params)
+    router.add(("GET", "POST"), "/{index}/_mget", mget, mget_params)
+    router.add("POST", "/{index}/_update/{doc_id}", update_doc, ("refresh", "timeout", "wait_for_active_shards",
+                                                                 "require_alias", "retry_on_conflict"))
     router.add("DELETE", "/{index}/_doc/{doc_id}", delete_doc, ("refresh", "timeout", "wait_for_active_shards",
                                                                  "if_seq_no", "if_primary_term"))
     bulk_params = ("refresh", "pipeline", "timeout", "wait_for_active_shards")
     router.add(("POST", "PUT"), "/_bulk", bulk, bulk_params)
     router.add(("POST", "PUT"), "/{index}/_bulk", bulk, bulk_params)
     search_params = ("size", "from", "ignore_unavailable", "allow_no_indices", "expand_wildcards",
-                     "track_total_hits", "rest_total_hits_as_int", "typed_keys", "preference")
+                     "track_total_hits", "rest_total_hits_as_int", "typed_keys", "preference", "scroll", "version",
+                     "seq_no_primary_term") + source_params
     router.add(("GET", "POST"), "/_search", search, search_params)
     router.add(("GET", "POST"), "/{index}/_search", search, search_params)
     router.add(("GET", "POST"), "/_count", count, search_params)

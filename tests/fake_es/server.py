@@ -27,7 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import aliases, cluster, documents, indices, inference, inference_run, pipelines, templates
+from . import (aliases, cluster, documents, indices, inference, inference_run, pipelines, reindex, scroll, stats,
+               templates)
 from .errors import EsError, RawResponse
 from .filter_path import apply_filter_path
 from .routing import Request, Router
@@ -42,7 +43,8 @@ _ACCEPTED_TYPES = ("application/json", "application/x-ndjson", "application/vnd.
 def build_router() -> Router:
     router = Router()
     # Registration order does not matter: literal segments always win over placeholders.
-    for module in (cluster, inference, inference_run, pipelines, templates, aliases, documents, indices):
+    for module in (cluster, inference, inference_run, pipelines, templates, aliases, documents, indices, scroll,
+                   reindex, stats):
         module.register(router)
     return router
 

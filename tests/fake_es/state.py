@@ -2,7 +2,8 @@
 
 What it is for: hold every stored object (indices with their settings,
 mappings, aliases and documents; inference endpoints; ingest pipelines;
-component and index templates), the emulated version, and cross-API lookups
+component and index templates; stored task results; open scroll contexts),
+the emulated version, and cross-API lookups
 (alias resolution, semantic_text default inference id, endpoint model
 settings) so that every API sees the same consistent state.
 
@@ -60,6 +61,13 @@ class ClusterState:
         self.component_templates: dict[str, dict] = {}
         self.index_templates: dict[str, dict] = {}
         self.preconfigured_ids: set[str] = set()
+        # Tasks: every task-running request takes the next id; the results of the tasks that
+        # store them (wait_for_completion=false) are kept as ES keeps them in ``.tasks``.
+        self.task_counter = 0
+        self.tasks: dict[str, dict] = {}  # "node:id" -> stored TaskResult body
+        # Open scroll contexts: scroll id -> snapshot of the hits and the page position.
+        self.scroll_counter = 0
+        self.scrolls: dict[str, dict] = {}
         # Deprecation warnings of the request being served (sent back as Warning headers);
         # the server empties the list before each request.
         self.warnings: list[str] = []
@@ -71,6 +79,10 @@ class ClusterState:
     @staticmethod
     def now_ms() -> int:
         return int(time.time() * 1000)
+
+    def next_task_id(self) -> int:
+        self.task_counter += 1
+        return self.task_counter
 
     # ------------------------------------------------------------- aliases
     def alias_map(self) -> dict[str, list[str]]:

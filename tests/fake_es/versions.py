@@ -141,6 +141,12 @@ class EsVersion:
         # "none" and "recursive" chunking strategies: 9.1 (8.19 backport).
         return self.since("9.1", backport_8x="8.19")
 
+    @property
+    def scroll_context_id_with_session(self) -> bool:
+        # SearchContextMissingException shows "[<session>][<id>] searcherId [null]" on 9.3.8,
+        # 9.4.3 and 9.5.2; a bare "<id>" on 8.19.21 and 9.2.8.
+        return self.at_least("9.3")
+
     def lucene_version(self) -> str:
         return "10.3.1" if self.major >= 9 else "9.12.2"
 

@@ -164,8 +164,8 @@ def test_unsupported_search_features_are_refused_not_ignored(es):
         es.search(index="i", aggs={"x": {"terms": {"field": "a"}}})
     assert "unsupported search request keys ['aggs']" in error_of(exc)[2]
     with pytest.raises(BadRequestError) as exc:
-        es.search(index="i", sort="a")
-    assert "unsupported search request keys ['sort']" in error_of(exc)[2]
+        es.search(index="i", highlight={"fields": {"a": {}}})
+    assert "unsupported search request keys ['highlight']" in error_of(exc)[2]
     with pytest.raises(BadRequestError) as exc:
         es.perform_request("GET", "/i/_search", params={"sort": "a"}, headers={"accept": "application/json"})
     assert error_of(exc)[2] == "request [/i/_search] contains unrecognized parameter: [sort]"

@@ -206,3 +206,44 @@ def test_an_index_addressed_by_alias_keeps_the_index_a_migration_leaves(fake_es,
     assert _state(url) == {"concrete": "books-v2", "aliases": ["books", "library"], "year": "keyword", "count": 300}
     assert Elasticsearch(url).count(index="books-v1")["count"] == 300
     assert eisops("plan", manifests, "--url", url, "--detailed-exitcode")[0] == 0
+
+
+#: Run eisops in a process of its own that SIGKILLs itself when the migration records STEP.
+KILLED_AT = """
+import os, signal, sys
+from eisops.apply import migration
+from eisops.cli import main
+record, step = migration._record, os.environ["KILL_AT_STEP"]
+def record_then_die(cluster, spec, at, **extra):
+    record(cluster, spec, at, **extra)
+    if at == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+migration._record = record_then_die
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("step", ["copy", "catch_up", "swap"])
+def test_a_migration_killed_with_sigkill_is_resumed_after_the_lock_expires(fake_es, eisops, tmp_path, step):
+    import os
+    import subprocess
+    import sys
+
+    url = fake_es.url
+    manifests = _manifests(tmp_path)
+    assert eisops("apply", manifests, "--url", url, "--auto-approve")[0] == 0
+    _load(url, 500)
+    _manifests(tmp_path, "keyword")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ELASTICSEARCH_")}
+    env.update(KILL_AT_STEP=step, EISOPS_LOCK_TTL_SECONDS="2")
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT, "apply", str(manifests), "--url", url, "--auto-approve"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert killed.returncode == -9, killed.stdout + killed.stderr
+    # The dead apply's lease expires; the next apply waits for it, then resumes the migration.
+    resumed = subprocess.run([sys.executable, "-m", "eisops", "apply", str(manifests), "--url", url, "--auto-approve",
+                              "--lock-timeout", "30s"], capture_output=True, text=True, env=env, timeout=120)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert f"stopped at its '{step}' step" in resumed.stdout
+    assert _state(url) == {"concrete": "books-v2", "aliases": ["books", "library"], "year": "keyword", "count": 500}
+    assert sorted(Elasticsearch(url).indices.get(index="books*").body) == ["books-v2"]
+    assert eisops("plan", manifests, "--url", url, "--detailed-exitcode")[0] == 0
