@@ -157,10 +157,12 @@ def test_index_in_place_changes(real_es_clean, eisops, tmp_path):
      "final index setting [index.number_of_shards], not updateable"),
 ])
 def test_changes_elasticsearch_refuses_are_blocked_and_never_sent(real_es_clean, eisops, tmp_path, edit, rule):
+    """With migrations turned off (the default migrates: test_migrations.py)."""
     url = real_es_clean.url
     manifests = write_manifests(tmp_path / "m", BOOKS)
-    apply_ok(eisops, manifests, url)
     path = manifests / "index.yaml"
+    path.write_text(path.read_text().replace("name: books-000001\n", "name: books-000001\nmigrate: false\n", 1))
+    apply_ok(eisops, manifests, url)
     path.write_text(path.read_text().replace(*edit))
     code, out, err = eisops("plan", manifests, "--url", url, "--detailed-exitcode")
     assert code == 1 and rule in out, out  # a blocked plan cannot be applied
