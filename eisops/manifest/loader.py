@@ -41,11 +41,12 @@ _CoreSchemaResolver.add_implicit_resolver(
     list("-+.0123456789"))
 _CoreSchemaResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
 
-if hasattr(yaml, "CParser"):  # libyaml, which PyYAML's wheels include: parses much faster
+if getattr(yaml, "__with_libyaml__", False):  # libyaml, which PyYAML's wheels include: parses much faster
+    from yaml.cyaml import CParser as _CParser  # not exported as yaml.CParser (only yaml.CLoader is)
 
-    class _Loader(yaml.CParser, yaml.constructor.SafeConstructor, _CoreSchemaResolver):
+    class _Loader(_CParser, yaml.constructor.SafeConstructor, _CoreSchemaResolver):
         def __init__(self, stream: str):
-            yaml.CParser.__init__(self, stream)
+            _CParser.__init__(self, stream)
             yaml.constructor.SafeConstructor.__init__(self)
             _CoreSchemaResolver.__init__(self)
 

@@ -153,3 +153,13 @@ def test_empty_directory_is_an_error(tmp_path):
 def test_patterns_overlap(a, b, overlap):
     assert patterns_overlap(a, b) is overlap
     assert patterns_overlap(b, a) is overlap
+
+
+def test_the_loader_parses_with_libyaml_when_pyyaml_has_it():
+    import yaml
+
+    from eisops.manifest.loader import _Loader
+    if not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("this PyYAML was built without libyaml")
+    from yaml.cyaml import CParser
+    assert issubclass(_Loader, CParser)
