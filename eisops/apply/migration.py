@@ -32,7 +32,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from eisops.cluster import records
-from eisops.cluster.connection import path
+from eisops.cluster import path
 from eisops.errors import ApplyFailed, ClusterRequestError
 
 if TYPE_CHECKING:  # pragma: no cover

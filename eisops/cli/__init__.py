@@ -7,6 +7,7 @@ Core code raises; this package alone prints and chooses exit codes:
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 
@@ -17,7 +18,38 @@ from eisops.cli.app import App
 from eisops.errors import EXIT_ERROR, EXIT_OK, EisopsError, ManifestError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The commands, each loaded only when it runs (or shows its own help), so that ``eisops --help``
+#: starts without the Elasticsearch client, deepdiff or pydantic: name -> (module, function, summary).
+COMMANDS = {
+    "init": ("init_cmd", "init", "Write a project file naming the project."),
+    "validate": ("validate_cmd", "validate", "Check the manifests without a cluster."),
+    "plan": ("plan_cmd", "plan", "Show what apply would change in the cluster."),
+    "show": ("show_cmd", "show", "Show a plan saved by plan --out."),
+    "apply": ("apply_cmd", "apply", "Make the cluster match the manifests, or apply a saved plan."),
+    "test-endpoints": ("test_endpoints_cmd", "smoke_test_command", "Call each declared inference endpoint once."),
+    "import": ("import_cmd", "import_", "Write manifests for existing objects, to adopt them."),
+    "force-unlock": ("unlock_cmd", "force_unlock", "Break a lock an apply no longer running left."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when they are used, listed from COMMANDS."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"eisops.cli.{module}"), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="eisops")
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 @click.pass_context
@@ -28,23 +60,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     `eisops apply` makes the cluster match.
     """
     ctx.obj = App(debug=debug)
-
-
-def _register() -> None:
-    from eisops.cli import (apply_cmd, import_cmd, init_cmd, plan_cmd, show_cmd, test_endpoints_cmd, unlock_cmd,
-                            validate_cmd)
-
-    cli.add_command(init_cmd.init)
-    cli.add_command(validate_cmd.validate)
-    cli.add_command(plan_cmd.plan)
-    cli.add_command(show_cmd.show)
-    cli.add_command(apply_cmd.apply)
-    cli.add_command(unlock_cmd.force_unlock)
-    cli.add_command(import_cmd.import_)
-    cli.add_command(test_endpoints_cmd.smoke_test_command)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
-from eisops.cluster.connection import DEFAULT_URL, Cluster, ConnectionSettings, connect
+from eisops.cluster import DEFAULT_URL
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster.connection import Cluster
 
 
 @dataclass
 class App:
     debug: bool = False
 
-    def connect(self, url: str | None, ca_cert: str | None) -> Cluster:
+    def connect(self, url: str | None, ca_cert: str | None) -> "Cluster":
+        from eisops.cluster.connection import ConnectionSettings, connect  # the client loads only here
+
         return connect(ConnectionSettings.from_env(url=url, ca_cert=ca_cert))
 
 

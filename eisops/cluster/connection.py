@@ -12,16 +12,15 @@ import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import elastic_transport
 import elasticsearch
 from elasticsearch import Elasticsearch
 
 from eisops import secrets
+from eisops.cluster import DEFAULT_URL, path, version_tuple  # noqa: F401 - also imported from here
 from eisops.errors import ClusterRequestError, ConnectionFailed
 
-DEFAULT_URL = "http://localhost:9200"
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 
 
@@ -50,11 +49,6 @@ def _quiet_deprecations() -> None:
     process once a connection is made (warnings.catch_warnings around each request is not safe when
     requests run in threads)."""
     warnings.filterwarnings("ignore", category=elasticsearch.ElasticsearchWarning)
-
-
-def path(*segments: str) -> str:
-    """Build a URL path from segments, escaping each one (names may hold '@', '*' or ',')."""
-    return "/" + "/".join(quote(s, safe="@*,_-.") for s in segments)
 
 
 def _reason(body: Any) -> tuple[str | None, str]:
@@ -260,16 +254,3 @@ def _detect_version(cluster: Cluster) -> str | None:
     nodes = (body or {}).get("nodes") or {}
     versions = [n.get("version") for n in nodes.values() if isinstance(n, dict) and n.get("version")]
     return min(versions, key=version_tuple) if versions else None
-
-
-def version_tuple(version: str | None) -> tuple[int, ...]:
-    """'9.2.0' -> (9, 2, 0); unknown versions compare as the newest."""
-    if not version:
-        return (99,)
-    parts = []
-    for piece in version.split("-")[0].split("."):
-        try:
-            parts.append(int(piece))
-        except ValueError:
-            break
-    return tuple(parts) or (99,)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from deepdiff import DeepDiff
-
 from eisops.plan.model import FieldChange
 
 _ADDED = ("dictionary_item_added", "iterable_item_added", "attribute_added")
@@ -38,6 +36,8 @@ def diff_bodies(before: Any, after: Any, sensitive: Iterable[tuple] = ()) -> tup
     if same(before, after):
         return ()  # the common case, and far cheaper than a full deepdiff of a large mapping
     sensitive = [tuple(s) for s in sensitive]
+    from deepdiff import DeepDiff  # here: commands that never diff (validate, --help) start without it
+
     # threshold_to_diff_deeper=0: always field by field; by default (deepdiff 8+) a mapping whose
     # keys all changed is reported as one value, which would hide, say, an alias renamed.
     tree = DeepDiff(before, after, ignore_order=False, view="tree", verbose_level=2, threshold_to_diff_deeper=0)

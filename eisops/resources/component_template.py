@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster.connection import path
+from eisops.cluster import path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import template_block
 from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,

@@ -23,7 +23,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster.connection import path, version_tuple
+from eisops.cluster import path, version_tuple
 from eisops.plan.diff import diff_bodies
 from eisops.cluster import records
 from eisops.errors import ClusterRequestError

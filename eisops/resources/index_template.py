@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster.connection import path
+from eisops.cluster import path
 from eisops.errors import Diagnostic
 from eisops.plan.model import Action, Operation, ResourceChange
 from eisops.resources import template_block

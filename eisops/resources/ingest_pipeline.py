@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from eisops.cluster.connection import path
+from eisops.cluster import path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import index_settings, template_block
 from eisops.resources.base import (USER_INDICES, TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,

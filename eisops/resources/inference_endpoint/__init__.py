@@ -26,7 +26,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from eisops.cluster import records
-from eisops.cluster.connection import path, version_tuple
+from eisops.cluster import path, version_tuple
 from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from eisops.cluster.connection import path
+from eisops.cluster import path
 from eisops.resources.inference_endpoint.models import model_of
 
 #: The inputs of the Jina models page's requests.
