@@ -16,11 +16,23 @@ if TYPE_CHECKING:  # pragma: no cover
 @dataclass
 class App:
     debug: bool = False
+    timeout: float | None = None  # --timeout: seconds one request may take, its retries included
 
     def connect(self, url: str | None, ca_cert: str | None) -> "Cluster":
         from eisops.cluster.connection import ConnectionSettings, connect  # the client loads only here
 
-        return connect(ConnectionSettings.from_env(url=url, ca_cert=ca_cert))
+        return connect(ConnectionSettings.from_env(url=url, ca_cert=ca_cert, timeout=self.timeout),
+                       on_retry=lambda line: click.echo(line, err=True))
+
+
+def _timeout(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    from eisops.cli.durations import seconds
+
+    app = ctx.find_object(App)
+    if app is not None:
+        app.timeout = seconds(value, "--timeout")
 
 
 def paths_argument(func):
@@ -28,6 +40,9 @@ def paths_argument(func):
 
 
 def connection_options(func):
+    func = click.option("--timeout", metavar="DURATION", default=None, expose_value=False, callback=_timeout,
+                        help="How long one request to the cluster may take, its retries included "
+                             "(30s, 2m; default 60s).")(func)
     func = click.option("--ca-cert", metavar="FILE", default=None,
                         help="CA certificate to verify the cluster's TLS certificate [env ELASTICSEARCH_CA_CERT].")(func)
     func = click.option("--url", metavar="URL", default=None,

@@ -14,6 +14,7 @@ import click
 from eisops.apply.applier import DEFAULT_PARALLELISM, apply_plan, refusals
 from eisops.apply.endpoint_tests import from_plan
 from eisops.cli.app import App, connection_options, echo_warnings, manifest_paths, paths_argument
+from eisops.cli.durations import seconds
 from eisops.cli.test_endpoints_cmd import run_and_report
 from eisops.errors import EXIT_OK, ApplyRefused
 from eisops.planning.validate import load_manifests, select_targets
@@ -162,22 +163,7 @@ def _smoke_test(cluster: "Cluster", plan: "Plan") -> int:
 
 
 def duration_seconds(text: str) -> float:
-    """'30s', '5m', '1h', '0' -> seconds."""
-    value = text.strip().lower()
-    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
-    for unit in ("ms", "s", "m", "h"):
-        if value.endswith(unit):
-            number, scale = value[: -len(unit)], units[unit]
-            break
-    else:
-        number, scale = value, 1
-    try:
-        seconds = float(number) * scale
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not a duration such as 30s, 5m or 1h", param_hint="--lock-timeout")
-    if seconds < 0:
-        raise click.BadParameter("a duration cannot be negative", param_hint="--lock-timeout")
-    return seconds
+    return seconds(text, "--lock-timeout")
 
 
 def _report(result) -> None:

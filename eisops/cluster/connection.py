@@ -8,10 +8,12 @@ resource kinds or plans.
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import elastic_transport
 import elasticsearch
@@ -23,6 +25,34 @@ from eisops.errors import ClusterRequestError, ConnectionFailed
 
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 
+#: Seconds a request may take, its retries included, unless --timeout says.
+DEFAULT_TIMEOUT = 60.0
+BACKOFF_BASE = 0.1
+BACKOFF_CAP = 5.0
+#: Answers worth another attempt; of them, those Elasticsearch gives without carrying the request out.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+NOT_CARRIED_OUT = frozenset({429, 503})
+#: Requests that have the same effect however often they are sent.
+_SAFE_SUFFIXES = ("/_search", "/_count", "/_simulate", "/_refresh", "/_mget", "/_search/scroll", "/_bulk")
+_SAFE_PUT_PREFIXES = ("/_ingest/pipeline/", "/_component_template/", "/_index_template/")
+
+
+def is_safe_to_repeat(method: str, url_path: str) -> bool:
+    if method in ("GET", "HEAD"):
+        return True
+    if method == "POST" and (url_path.endswith(_SAFE_SUFFIXES) or "/_simulate" in url_path):
+        return True
+    return method == "PUT" and (url_path.startswith(_SAFE_PUT_PREFIXES) or url_path.endswith(("/_settings", "/_mapping")))
+
+
+def _retry_after(exc: elasticsearch.ApiError) -> float | None:
+    headers = getattr(exc.meta, "headers", None) or {}
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
 
 @dataclass(frozen=True)
 class ConnectionSettings:
@@ -31,11 +61,13 @@ class ConnectionSettings:
     username: str | None = None
     password: str | None = None
     ca_cert: str | None = None
-    request_timeout: float = 60.0
+    request_timeout: float = DEFAULT_TIMEOUT
 
     @classmethod
-    def from_env(cls, url: str | None = None, ca_cert: str | None = None) -> "ConnectionSettings":
+    def from_env(cls, url: str | None = None, ca_cert: str | None = None,
+                 timeout: float | None = None) -> "ConnectionSettings":
         return cls(
+            request_timeout=timeout or DEFAULT_TIMEOUT,
             url=url or os.environ.get("ELASTICSEARCH_URL") or DEFAULT_URL,
             api_key=os.environ.get("ELASTICSEARCH_API_KEY") or None,
             username=os.environ.get("ELASTICSEARCH_USERNAME") or None,
@@ -86,6 +118,10 @@ class Cluster:
         self.version: str | None = None
         self.request_count = 0
         self._count_lock = threading.Lock()  # requests are sent from several threads
+        #: Seconds one request may take, its retries included (--timeout).
+        self.timeout = DEFAULT_TIMEOUT
+        #: Called with one plain line for each retry (the CLI prints it on standard error).
+        self.on_retry: Callable[[str], None] | None = None
 
     def request(
         self,
@@ -100,28 +136,82 @@ class Cluster:
     ) -> Any:
         """Send one request; returns the parsed body, or None for a 404 when ``missing_ok``.
 
+        Failures are retried here, and only here (the client's own retries are off), within the
+        request's deadline: a 429, 503 (Elasticsearch did not carry the request out) or any
+        failure of a request that is safe to repeat (reads, PUTs of pipelines, templates,
+        settings and mappings) after a pause — Retry-After when given, else exponential backoff
+        with jitter. A request that may have been carried out before its answer was lost (a
+        create, a delete) is sent again, and an answer that shows the first one did it
+        (``resource_already_exists`` on its create, 404 on its delete) counts as done.
+
         ``request_timeout`` replaces the connection's timeout for requests that Elasticsearch
         may take long to answer (creating an inference endpoint deploys or calls a model);
         ``accept`` the JSON a request answers with (``text/event-stream`` for a streamed answer).
         """
-        with self._count_lock:
-            self.request_count += 1
         query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
-        client = self.client.options(request_timeout=request_timeout) if request_timeout else self.client
-        try:
-            headers = {**_JSON, "accept": accept} if accept else _JSON
-            if ndjson:  # a _bulk body: lines of JSON, already serialized
-                headers = {**headers, "content-type": "application/x-ndjson"}
-            response = client.perform_request(method, url_path, params=query or None, headers=headers, body=body)
-        except elasticsearch.NotFoundError as exc:
-            if missing_ok:
-                return None
-            raise _translate(exc, method, url_path, self.url, self.has_credentials) from None
-        except elasticsearch.ApiError as exc:
-            raise _translate(exc, method, url_path, self.url, self.has_credentials) from None
-        except elastic_transport.TransportError as exc:
-            raise _transport_failure(exc, self.url) from None
-        return response.body
+        headers = {**_JSON, "accept": accept} if accept else _JSON
+        if ndjson:  # a _bulk body: lines of JSON, already serialized
+            headers = {**headers, "content-type": "application/x-ndjson"}
+        budget = max(request_timeout or 0.0, self.timeout)
+        deadline = time.monotonic() + budget
+        safe = is_safe_to_repeat(method, url_path)
+        maybe_done = False  # an earlier attempt may have been carried out before its answer was lost
+        attempt = 0
+        while True:
+            attempt += 1
+            with self._count_lock:
+                self.request_count += 1
+            remaining = deadline - time.monotonic()
+            # An attempt may take the request's own timeout (a long create) or a third of the
+            # budget, so that an answer that never comes leaves time to try again.
+            attempt_timeout = request_timeout if request_timeout else self.timeout / 3
+            client = self.client.options(request_timeout=max(0.5, min(attempt_timeout, remaining)))
+            try:
+                response = client.perform_request(method, url_path, params=query or None, headers=headers, body=body)
+                return response.body
+            except elasticsearch.ApiError as exc:
+                status = exc.meta.status if exc.meta else None
+                error_type, _ = _reason(exc.body)
+                if status == 404 and missing_ok:
+                    return None
+                if maybe_done and (status == 404 and method == "DELETE"
+                                   or error_type == "resource_already_exists_exception" and method == "PUT"):
+                    # The earlier attempt did it: its own delete, its own create. The read-back after
+                    # the change checks the object is the plan's.
+                    return None
+                wait = _retry_after(exc) if status in RETRY_STATUSES else None
+                if status in RETRY_STATUSES and (safe or status in NOT_CARRIED_OUT):
+                    if self._wait(method, url_path, attempt, deadline, f"{status} {error_type or ''}".strip(), wait):
+                        continue
+                raise _translate(exc, method, url_path, self.url, self.has_credentials) from None
+            except elastic_transport.TransportError as exc:
+                if isinstance(exc, elastic_transport.TlsError):
+                    raise _transport_failure(exc, self.url) from None
+                detail = str(getattr(exc, "message", "") or exc) + " " + " ".join(map(str, getattr(exc, "errors", ())))
+                refused = isinstance(exc, elastic_transport.ConnectionError) and "refused" in detail.lower()
+                if refused and attempt == 1:
+                    # Nothing listens there: most likely a wrong URL, said at once (a node that
+                    # refuses mid-run, restarting, is given the retries).
+                    raise _transport_failure(exc, self.url) from None
+                if not refused and not safe:
+                    maybe_done = True
+                why = "no answer in time" if isinstance(exc, elastic_transport.ConnectionTimeout) else \
+                    "connection refused" if refused else "connection lost"
+                if self._wait(method, url_path, attempt, deadline, why, None):
+                    continue
+                raise _transport_failure(exc, self.url) from None
+
+    def _wait(self, method: str, url_path: str, attempt: int, deadline: float, why: str,
+              retry_after: float | None) -> bool:
+        """Sleep before the next attempt (Retry-After when Elasticsearch gave one, else exponential
+        backoff with full jitter); False when that would pass the deadline."""
+        pause = retry_after if retry_after is not None else random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt))
+        if time.monotonic() + pause >= deadline:
+            return False
+        if self.on_retry is not None:
+            self.on_retry(f"Retrying {method} {url_path} in {pause:.1f}s ({why}; attempt {attempt + 1})")
+        time.sleep(pause)
+        return True
 
     def cluster_uuid(self) -> str | None:
         """The cluster's uuid, which tells one cluster from another behind the same URL
@@ -203,7 +293,7 @@ def _short(cause: str) -> str:
     return cause.split("\n")[0][:200]
 
 
-def connect(settings: ConnectionSettings) -> Cluster:
+def connect(settings: ConnectionSettings, on_retry: Callable[[str], None] | None = None) -> Cluster:
     """Open a connection and learn the server version. Raises ConnectionFailed with the fix.
     The credentials (password, API key, any in the URL) are remembered as secrets, so that no
     output shows them; the cluster's ``url`` is the URL without them."""
@@ -213,7 +303,7 @@ def connect(settings: ConnectionSettings) -> Cluster:
     shown = secrets.url_without_credentials(settings.url)
     kwargs: dict[str, Any] = {
         "request_timeout": settings.request_timeout,
-        "max_retries": 2,
+        "max_retries": 0,  # eisops retries, in Cluster.request
         "retry_on_timeout": False,
     }
     if settings.api_key:
@@ -239,6 +329,8 @@ def connect(settings: ConnectionSettings) -> Cluster:
     _quiet_deprecations()
     has_credentials = "api_key" in kwargs or "basic_auth" in kwargs or shown != settings.url
     cluster = Cluster(client, shown, has_credentials=has_credentials)
+    cluster.timeout = settings.request_timeout
+    cluster.on_retry = on_retry
     cluster.version = _detect_version(cluster)
     return cluster
 
