@@ -91,9 +91,18 @@ class Lease:
     def renew(self) -> None:
         with self._lock:
             body = {**self.body, "expires": (_now() + _dt.timedelta(seconds=TTL_SECONDS)).isoformat()}
-            answer = self.cluster.request("PUT", _path(self.project), body=body, params={
-                "if_seq_no": self.seq[0], "if_primary_term": self.seq[1]})
-            self.seq = (answer["_seq_no"], answer["_primary_term"])
+            try:
+                answer = self.cluster.request("PUT", _path(self.project), body=body, params={
+                    "if_seq_no": self.seq[0], "if_primary_term": self.seq[1]})
+                self.seq = (answer["_seq_no"], answer["_primary_term"])
+            except ClusterRequestError as exc:
+                # A renewal whose answer was lost and that was sent again meets its own write
+                # (409): the lease is still this apply's when the lock document says so.
+                held, seq = read(self.cluster, self.project)
+                if exc.status != 409 or held is None or seq is None or held.get("lock_id") != self.lock_id \
+                        or held.get("expires") != body["expires"]:
+                    raise
+                self.seq = seq
             self.body = body
 
     def release(self) -> None:
@@ -141,6 +150,9 @@ def take(cluster: "Cluster", project: str, timeout: float = 0.0) -> Lease:
             if exc.status != 409:
                 raise
         held, seq = read(cluster, project)
+        if held is not None and seq is not None and held.get("lock_id") == lock_id:
+            # This very create went through, its answer lost and the request sent again.
+            return Lease(cluster, project, lock_id, seq, body)
         if held is not None and seq is not None and _expired(held):
             try:  # the holder is gone: break its lease, then take it like anyone else
                 cluster.request("DELETE", _path(project), params={"if_seq_no": seq[0], "if_primary_term": seq[1]})
