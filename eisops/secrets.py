@@ -105,6 +105,12 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1, "maxmem": 64 * 1024 * 1024, "dklen": 32}
 PREFIX = "scrypt:"
 
 
+def secret_text(value: Any) -> str:
+    """The text a secret is fingerprinted as: itself, or a structured one (``secret_parameters``)
+    as sorted JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
 @functools.lru_cache(maxsize=1024)
 def fingerprint(value: str, salt: str) -> str:
     """A memory-hard fingerprint of ``value`` under ``salt``: equal for equal values under one

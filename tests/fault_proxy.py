@@ -19,16 +19,19 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import threading
 from collections import Counter
+
+from tests.bench.latency_proxy import LatencyProxy
 
 FAULTS = ("429", "503", "reset_before", "reset_after", "hang")
 
 
-class FaultProxy:
+class FaultProxy(LatencyProxy):
+    """LatencyProxy's loopback server and lifecycle, answering request by request."""
+
     def __init__(self, target_port: int, rate: float = 0.2, seed: int = 1, faults: tuple[str, ...] = FAULTS,
                  hang_seconds: float = 30.0, script: dict[str, list[str | None]] | None = None):
-        self.target = ("127.0.0.1", target_port)
+        super().__init__(target_port, round_trip=0.0)
         self.rate = rate
         self.kinds = faults
         self.hang_seconds = hang_seconds
@@ -37,41 +40,6 @@ class FaultProxy:
         self.script = {k: list(v) for k, v in script.items()} if script is not None else None
         self.faults: Counter = Counter()
         self.requests = 0
-        self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="fault-proxy", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> "FaultProxy":
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._thread.is_alive():
-            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
-            self._thread.join(10)
-
-    async def _shutdown(self) -> None:
-        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._loop.stop()
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        try:
-            self._loop.run_forever()
-        finally:
-            server.close()
 
     def _choose(self, request: bytes) -> str | None:
         self.requests += 1

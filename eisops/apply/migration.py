@@ -28,6 +28,7 @@ goes to a callback).
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -47,13 +48,9 @@ POLL_SECONDS = 0.2
 Progress = Callable[[str], None]
 
 
-def record_id(project: str | None, index: str) -> str:
-    return f"migration-{project or '_'}-{index}"
-
-
 def _record(cluster: "Cluster", spec: dict[str, Any], step: str, **extra: Any) -> None:
     records.ensure_index(cluster)
-    cluster.request("PUT", f"/{records.INDEX}/_doc/{record_id(spec.get('project'), spec['index'])}",
+    cluster.request("PUT", f"/{records.INDEX}/_doc/{records.migration_id(spec.get('project'), spec['index'])}",
                     params={"refresh": "true"}, body={
                         "kind": "migration", "index": spec["index"], "project": spec.get("project"), "step": step,
                         "spec": spec, "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(), **extra})
@@ -86,7 +83,7 @@ def carry_out(cluster: "Cluster", operation: "Operation", progress: Progress | N
         elif step == "swap":
             _swap(cluster, spec)
         else:
-            cluster.request("DELETE", f"/{records.INDEX}/_doc/{record_id(spec.get('project'), spec['index'])}",
+            cluster.request("DELETE", f"/{records.INDEX}/_doc/{records.migration_id(spec.get('project'), spec['index'])}",
                             params={"refresh": "true"}, missing_ok=True)
 
 
@@ -163,8 +160,6 @@ def _scroll(cluster: "Cluster", index: str, source: bool = True):
 
 
 def _bulk(cluster: "Cluster", lines: list[dict[str, Any]], what: str) -> None:
-    import json
-
     payload = "".join(json.dumps(line) + "\n" for line in lines)
     answer = cluster.request("POST", "/_bulk", body=payload, params={"refresh": "false"}, ndjson=True) or {}
     if answer.get("errors"):

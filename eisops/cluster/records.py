@@ -12,13 +12,12 @@ module knows the document's shape; deciding what to compare is the inference kin
 from __future__ import annotations
 
 import datetime as _dt
-import json as _json
 import secrets as _secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
 from eisops.errors import ClusterRequestError
-from eisops.secrets import fingerprint
+from eisops.secrets import fingerprint, secret_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -142,8 +141,7 @@ def _write(cluster: "Cluster", doc_id: str, verb: str, secrets: Any, name: str, 
             for where, value in secrets:
                 key = key_of.get(tuple(where))
                 if key is not None:
-                    text = value if isinstance(value, str) else _json.dumps(value, sort_keys=True)
-                    fingerprints[key] = fingerprint(text, salt)
+                    fingerprints[key] = fingerprint(secret_text(value), salt)
             record = {k: v for k, v in (body.get("record") or {}).items() if k != "salt"}
             endpoints[name] = {**record, "secrets": fingerprints}
         params = ({"if_seq_no": doc["_seq_no"], "if_primary_term": doc["_primary_term"]} if found
@@ -158,14 +156,16 @@ def _write(cluster: "Cluster", doc_id: str, verb: str, secrets: Any, name: str, 
     raise ClusterRequestError(f"eisops' record in {INDEX} kept changing under it; run apply again", 409)
 
 
-def read_migrations(cluster: "Cluster") -> dict[str, dict[str, Any]]:
-    """index name -> the record of its unfinished migration (eisops.apply.migration writes them):
-    one search of the state index."""
-    # Nothing in the state index is mapped (dynamic: false): the records are told by their ids.
-    body = cluster.request("GET", f"/{INDEX}/_search", params={"size": 10000}, missing_ok=True) or {}
-    out = {}
-    for hit in (body.get("hits") or {}).get("hits") or []:
-        source = hit.get("_source") or {}
-        if str(hit.get("_id", "")).startswith("migration-") and isinstance(source.get("index"), str):
-            out[source["index"]] = source
-    return out
+def read_migrations(cluster: "Cluster", project: str | None, names: list[str]) -> dict[str, dict[str, Any]]:
+    """index name -> the record of its unfinished migration (eisops.apply.migration writes them),
+    for the indices ``names`` of ``project``: one realtime multi-get by id."""
+    if not names:
+        return {}
+    body = cluster.request("GET", f"/{INDEX}/_mget", body={"ids": [migration_id(project, n) for n in names]},
+                           missing_ok=True) or {}
+    return {doc["_source"]["index"]: doc["_source"] for doc in body.get("docs") or []
+            if doc.get("found") and isinstance((doc.get("_source") or {}).get("index"), str)}
+
+
+def migration_id(project: str | None, index: str) -> str:
+    return f"migration-{project or '_'}-{index}"

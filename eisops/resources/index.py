@@ -148,7 +148,9 @@ class IndexKind(ResourceKind):
         #    the migrations an earlier apply did not finish.
         concrete = sorted({live.extra.get("concrete", live.name) for live in objects.values() if live.managed})
         ctx.state["index_docs"] = _document_counts(cluster, concrete)
-        ctx.state["migrations"] = records.read_migrations(cluster)
+        project = getattr(getattr(ctx.manifest, "project", None), "name", None)
+        ctx.state["migrations"] = records.read_migrations(cluster, project,
+                                                          [r.name for r in ctx.manifest.of_kind(self.kind)])
         return objects
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
@@ -378,7 +380,6 @@ class IndexKind(ResourceKind):
                       "the same request, once every document is in the new one",)
         else:
             notes += (f"[{source}] is kept, its writes blocked, for you to delete when you no longer need it",)
-        changes = tuple(dataclasses.replace(c, blocked_reason=c.blocked_reason) for c in changes)
         return ResourceChange(
             self.kind, resource.name, Action.MIGRATE,
             f"Elasticsearch cannot make {sum(1 for c in changes if c.blocked_reason)} of these changes to an existing "

@@ -18,7 +18,6 @@ applying.
 from __future__ import annotations
 
 import copy
-import json
 import os
 import dataclasses
 import functools
@@ -39,7 +38,7 @@ from eisops.resources.inference_endpoint.secret_paths import (
     set_path, without_paths,
 )
 from eisops.resources.inference_endpoint.smoke import expected_dims
-from eisops.secrets import SENSITIVE, describe, fingerprint, fingerprint_matches, legacy_fingerprint
+from eisops.secrets import SENSITIVE, fingerprint, fingerprint_matches, legacy_fingerprint, secret_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from eisops.cluster.connection import Cluster
@@ -125,7 +124,7 @@ class InferenceEndpointKind(ResourceKind):
         return [(where, source) for where, source, _ in references(resource.spec, _base_dir(resource))]
 
     def secret_literals(self, resource: "Resource") -> list[str]:
-        return [v if isinstance(v, str) else json.dumps(v) for _, v in literal_secrets(resource.spec)]
+        return [secret_text(v) for _, v in literal_secrets(resource.spec)]
 
     def output_dims(self, resource: "Resource") -> int | None:
         """How many dimensions the endpoint's embeddings have, when the manifest or the model says."""
@@ -744,7 +743,7 @@ def _base_dir(resource: "Resource") -> str | None:
 def _fingerprint_like(value: Any, salt: str, recorded: Any) -> str:
     """The fingerprint of ``value`` under ``salt``, in the scheme of the one recorded (a record
     from eisops 0.x holds SHA-256 ones, replaced at the next apply)."""
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = secret_text(value)
     if isinstance(recorded, str) and recorded.startswith("sha256:"):
         return legacy_fingerprint(text, salt)
     return fingerprint(text, salt)

@@ -88,8 +88,7 @@ def smoke_calls(endpoint_under_test: EndpointUnderTest) -> list[SmokeCall]:
 def check_answer(call: SmokeCall, task_type: str, answer: Any) -> tuple[str | None, str]:
     """(what is wrong with the answer or None, a short account of it)."""
     if task_type in ("text_embedding", "embedding"):
-        results = _list(answer, "text_embedding") or _list(answer, "embeddings")
-        vector = (results[0] or {}).get("embedding") if results and isinstance(results[0], dict) else None
+        vector = _first(answer, "text_embedding", "embedding") or _first(answer, "embeddings", "embedding")
         if not isinstance(vector, list) or not vector:
             return "the answer holds no embedding", ""
         expected = call.expects.get("dims")
@@ -109,14 +108,12 @@ def check_answer(call: SmokeCall, task_type: str, answer: Any) -> tuple[str | No
             return f"the scores name documents {indices}, not each of 0-{call.expects['documents'] - 1} once", ""
         return None, f"{len(ranked)} scores for {call.expects['documents']} documents"
     if task_type == "sparse_embedding":
-        results = _list(answer, "sparse_embedding")
-        tokens = (results[0] or {}).get("embedding") if results and isinstance(results[0], dict) else None
+        tokens = _first(answer, "sparse_embedding", "embedding")
         if not isinstance(tokens, dict) or not tokens:
             return "the answer holds no sparse embedding", ""
         return None, f"{len(tokens)} tokens"
     if task_type == "completion":
-        results = _list(answer, "completion")
-        text = (results[0] or {}).get("result") if results and isinstance(results[0], dict) else None
+        text = _first(answer, "completion", "result")
         if not isinstance(text, str) or not text:
             return "the answer holds no completion", ""
         return None, f"{len(text)} characters"
@@ -128,6 +125,12 @@ def check_answer(call: SmokeCall, task_type: str, answer: Any) -> tuple[str | No
             return "the stream holds no message", ""
         return None, f"{len(content)} characters streamed"
     return None, "not tested"
+
+
+def _first(answer: Any, key: str, field: str) -> Any:
+    """``field`` of the first result of the answer's ``key`` list, or None."""
+    results = _list(answer, key)
+    return results[0].get(field) if results and isinstance(results[0], dict) else None
 
 
 def _list(answer: Any, key: str) -> list | None:
