@@ -320,6 +320,11 @@ class IndexKind(ResourceKind):
                 ops += [Operation("close", "POST", path(resource.name, "_close")),
                         Operation("put_settings", "PUT", path(resource.name, "_settings"), body_settings),
                         Operation("open", "POST", path(resource.name, "_open"))]
+            if closing:
+                # Reopened, the index serves again once its primaries are assigned: apply waits for
+                # that (an answer with timed_out is still yellow-or-better for what was assigned).
+                ops.append(Operation("wait_for_shards", "GET", path("_cluster", "health", resource.name),
+                                     params=(("wait_for_status", "yellow"), ("timeout", "60s"))))
             else:
                 ops.append(Operation("put_settings", "PUT", path(resource.name, "_settings"), body_settings))
         if any(c.path[:1] == ("mappings",) for c in changes):
