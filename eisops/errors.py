@@ -6,6 +6,7 @@ and an exit code. Nothing here prints or talks to Elasticsearch.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 EXIT_OK = 0
@@ -42,7 +43,16 @@ class Diagnostic:
             subject = f"{self.kind} {self.name}: "
         elif self.kind:
             subject = f"{self.kind}: "
-        return f"{self.file}:{self.line}:{self.column}: {subject}{self.message}"
+        # A name or value of thousands of characters (one the manifest got wrong) is shown by its start.
+        return _LONG_WORD.sub(_shorten, f"{self.file}:{self.line}:{self.column}: {subject}{self.message}")
+
+
+_LONG_WORD = re.compile(r"\S{201,}")
+
+
+def _shorten(match: "re.Match[str]") -> str:
+    word = match.group(0)
+    return f"{word[:100]}… ({len(word):,} characters)"
 
 
 class ManifestError(EisopsError):

@@ -1,24 +1,39 @@
-"""Loading YAML manifest files into plain documents that remember where each value stood.
+"""Loading YAML manifest files into plain documents that can tell where each value stood.
 
-A document is plain JSON-like data (dicts, lists, str, int, float, bool, None) plus a map
-from each value's path to its line and column, so every later check can point at the
-exact place in the file. This module knows nothing about kinds or Elasticsearch.
+A document is plain JSON-like data (dicts, lists, str, int, float, bool, None). Where each
+value stood (line and column) is worked out only when something asks, by reading the file's
+text a second time: a run whose manifests are valid never pays for it. Input is bounded:
+file size, nesting depth, alias expansion and the number of documents have limits, each
+with a clear message at file:line, so that no input makes eisops hang, crash or run out of
+memory. This module knows nothing about kinds or Elasticsearch and sends no request.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from eisops.errors import Diagnostic, ManifestError
+from eisops.errors import Diagnostic
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+#: Limits on what one manifest file may hold. Real manifests stay far below them (5,000
+#: resources fit in about 1 MiB); past them a file is refused with the limit named.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DOCUMENTS = 20_000
+#: Elasticsearch refuses mappings deeper than index.mapping.depth.limit (20) and request
+#: bodies nested past its XContent parser's limit; 100 levels leave room for any real body.
+MAX_DEPTH = 100
+#: Values an alias may add by repeating its anchor, per file: bounds "billion laughs" inputs.
+MAX_ALIAS_VALUES = 100_000
 
 
 class _CoreSchemaResolver(yaml.resolver.BaseResolver):
@@ -53,12 +68,11 @@ if getattr(yaml, "__with_libyaml__", False):  # libyaml, which PyYAML's wheels i
 else:  # pragma: no cover - a PyYAML built without libyaml
 
     class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[no-redef]
-                  yaml.composer.Composer, yaml.constructor.SafeConstructor, _CoreSchemaResolver):
+                  yaml.constructor.SafeConstructor, _CoreSchemaResolver):
         def __init__(self, stream: str):
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             _CoreSchemaResolver.__init__(self)
 
@@ -70,6 +84,24 @@ class Location:
     column: int  # 1-based
 
 
+class _Source:
+    """One file's text, kept so that positions can be worked out when first asked for."""
+
+    def __init__(self, text: str, file: str):
+        self.text = text
+        self.file = file
+        self._locations: dict[int, dict[tuple, Location]] | None = None
+
+    def locations(self, index: int) -> dict[tuple, Location]:
+        if self._locations is None:
+            self._locations = {}
+            try:
+                _parse(self.text, self.file, [], self._locations)
+            except (_YamlProblem, yaml.YAMLError, RecursionError):
+                pass  # the problem the first pass reported; the documents before it have their places
+        return self._locations.get(index, {})
+
+
 @dataclass
 class Document:
     """One YAML document of a manifest file."""
@@ -77,16 +109,24 @@ class Document:
     file: str
     index: int  # position of the document in its file, from 0
     data: Any
-    locations: dict[tuple, Location] = field(default_factory=dict)
+    source: _Source | None = field(default=None, repr=False, compare=False)
+    _locations: dict[tuple, Location] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def locations(self) -> dict[tuple, Location]:
+        if self._locations is None:
+            self._locations = self.source.locations(self.index) if self.source is not None else {}
+        return self._locations
 
     def location(self, path: tuple = ()) -> Location:
         """Where ``path`` stands; falls back to the nearest enclosing value that has a place."""
+        locations = self.locations
         probe = tuple(path)
         while probe:
-            if probe in self.locations:
-                return self.locations[probe]
+            if probe in locations:
+                return locations[probe]
             probe = probe[:-1]
-        return self.locations.get((), Location(self.file, 1, 1))
+        return locations.get((), Location(self.file, 1, 1))
 
 
 class _YamlProblem(Exception):
@@ -96,55 +136,177 @@ class _YamlProblem(Exception):
         self.message = message
 
 
-class _Builder:
-    """Plain data from composed YAML nodes, recording where each value stands."""
+_MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
+_SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 
-    def __init__(self, loader: _Loader, file: str):
+
+class _Builder:
+    """Plain data from the parser's events, one document at a time.
+
+    Built from events rather than composed nodes so that depth and alias expansion are
+    checked as the input is read, before anything large or deep exists in memory. With
+    ``locations`` it also records where each value stands (the second, on-demand pass).
+    """
+
+    def __init__(self, loader: _Loader, file: str, locations: dict[tuple, Location] | None):
         self.loader = loader
         self.file = file
-        self.locations: dict[tuple, Location] = {}
+        self.locations = locations
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, number of values in it)
+        self.open_anchors: set[str] = set()
+        self.alias_values = 0
 
     def _place(self, mark: Any) -> Location:
         return Location(self.file, mark.line + 1, mark.column + 1)
 
-    def build(self, node: yaml.Node, path: tuple = ()) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            explicit: set[str] = set()
-            merged: list[yaml.Node] = []
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    merged += value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                    continue
-                key = self.loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-                if key is None and not isinstance(key_node, yaml.ScalarNode):
-                    raise _YamlProblem(key_node.start_mark, "a mapping key must be a plain value")
-                key = _key_text(key)
-                if key in explicit:
-                    raise _YamlProblem(key_node.start_mark, f"duplicate key in YAML: {key}")
-                explicit.add(key)
-                child = path + (key,)
-                self.locations[child] = self._place(key_node.start_mark)
-                out[key] = self.build(value_node, child)
-            for source in merged:  # YAML merge keys: explicit keys win
-                if not isinstance(source, yaml.MappingNode):
-                    raise _YamlProblem(source.start_mark, "a merge key (<<) takes a mapping or a list of mappings")
-                for key, value in self.build(source, path).items():
-                    out.setdefault(key, value)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for i, item in enumerate(node.value):
-                child = path + (i,)
-                self.locations[child] = self._place(item.start_mark)
-                items.append(self.build(item, child))
-            return items
-        value = self.loader.construct_object(node, deep=True)
+    def document(self) -> Any:
+        """The next document's value; the loader stands after its DocumentStartEvent."""
+        self.anchors.clear()
+        value, _ = self.value((), 1)
+        self.loader.get_event()  # DocumentEndEvent
+        return value
+
+    def value(self, path: tuple, depth: int) -> tuple[Any, int]:
+        """The value that starts at the next event, and the number of values it holds."""
+        event = self.loader.get_event()
+        if depth > MAX_DEPTH:
+            raise _YamlProblem(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+        if self.locations is not None and path not in self.locations:
+            self.locations[path] = self._place(event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        anchor = event.anchor
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        if isinstance(event, yaml.ScalarEvent):
+            result = (self._scalar(event), 1)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            result = self._sequence(event, path, depth)
+        elif isinstance(event, yaml.MappingStartEvent):
+            result = self._mapping(event, path, depth)
+        else:  # pragma: no cover - the parser emits only these at a value's start
+            raise _YamlProblem(event.start_mark, f"unexpected YAML event {type(event).__name__}")
+        if anchor is not None:
+            self.open_anchors.discard(anchor)
+            self.anchors[anchor] = result
+        return result
+
+    def _alias(self, event: Any) -> tuple[Any, int]:
+        if event.anchor in self.open_anchors:
+            raise _YamlProblem(event.start_mark, f"the alias *{event.anchor} refers to a value that contains it")
+        if event.anchor not in self.anchors:
+            raise _YamlProblem(event.start_mark, f"the alias *{event.anchor} names no anchor (&{event.anchor}) before it")
+        value, size = self.anchors[event.anchor]
+        self.alias_values += size
+        if self.alias_values > MAX_ALIAS_VALUES:
+            raise _YamlProblem(event.start_mark, f"aliases expand to more than {MAX_ALIAS_VALUES:,} values in this "
+                                                 "file; write the values out, or repeat less")
+        return _copy(value), size
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        constructor = self.loader.yaml_constructors.get(tag)
+        if constructor is None:
+            raise _YamlProblem(event.start_mark, f"the tag {tag} is not supported; write the plain value")
+        try:
+            value = constructor(self.loader, node)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
+            digits = sum(c.isdigit() for c in event.value)
+            if tag.endswith(":int") and digits > 4000:  # Python refuses to read past 4,300 digits (3.11+)
+                raise _YamlProblem(event.start_mark, f"too many digits ({digits:,}) for an integer; Elasticsearch's "
+                                                     "long has 19 and its unsigned_long 20") from None
+            raise _YamlProblem(event.start_mark, f"cannot read {_short(event.value)!r} as {tag.rsplit(':', 1)[-1]}: "
+                                                 f"{exc}") from None
         if isinstance(value, (_dt.datetime, _dt.date)):  # an explicit !!timestamp
             return value.isoformat()
         if isinstance(value, bytes):
-            raise _YamlProblem(node.start_mark, "binary values are not supported")
+            raise _YamlProblem(event.start_mark, "binary values are not supported")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _YamlProblem(event.start_mark, f"{_short(event.value)} is not a finite number; JSON, which "
+                                                 "Elasticsearch reads, has no infinity or NaN")
+        if isinstance(value, str) and not _is_text(value):
+            raise _YamlProblem(event.start_mark, "a lone surrogate (an escape such as \\ud800 without its pair) is "
+                                                 "not valid text")
         return value
+
+    def _sequence(self, event: Any, path: tuple, depth: int) -> tuple[list, int]:
+        if event.tag not in _SEQ_TAGS:
+            raise _YamlProblem(event.start_mark, f"the tag {event.tag} is not supported; write a plain list")
+        items: list[Any] = []
+        size = 1
+        while not self.loader.check_event(yaml.SequenceEndEvent):
+            item, count = self.value(path + (len(items),) if self.locations is not None else path, depth + 1)
+            items.append(item)
+            size += count
+        self.loader.get_event()
+        return items, size
+
+    def _mapping(self, event: Any, path: tuple, depth: int) -> tuple[dict, int]:
+        if event.tag not in _MAP_TAGS:
+            raise _YamlProblem(event.start_mark, f"the tag {event.tag} is not supported; write a plain mapping")
+        out: dict[str, Any] = {}
+        merged: list[tuple[Any, Any]] = []
+        size = 1
+        loader = self.loader
+        while not loader.check_event(yaml.MappingEndEvent):
+            key_event = loader.peek_event()
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise _YamlProblem(key_event.start_mark, "a mapping key must be a plain value, not a list, a "
+                                                         "mapping or an alias")
+            if key_event.anchor is not None:
+                raise _YamlProblem(key_event.start_mark, "anchors on mapping keys are not supported")
+            loader.get_event()
+            if key_event.tag is None and key_event.implicit[0] and key_event.value == "<<":  # a merge key
+                value, count = self.value(path + ("<<",), depth + 1)
+                merged.append((key_event.start_mark, value))
+                size += count
+                continue
+            key = _key_text(self._scalar(key_event))
+            if key in out:
+                raise _YamlProblem(key_event.start_mark, f"duplicate key in YAML: {_short(key)}")
+            child = path + (key,) if self.locations is not None else path
+            if self.locations is not None:
+                self.locations[child] = self._place(key_event.start_mark)
+            out[key], count = self.value(child, depth + 1)
+            size += count
+        loader.get_event()
+        for mark, source in merged:  # YAML merge keys: explicit keys win, then earlier sources
+            sources = source if isinstance(source, list) else [source]
+            if not all(isinstance(s, dict) for s in sources):
+                raise _YamlProblem(mark, "a merge key (<<) takes a mapping or a list of mappings")
+            for one in sources:
+                for key, value in one.items():
+                    if key not in out:
+                        out[key] = value
+                        if self.locations is not None:
+                            self.locations.setdefault(path + (key,), self._place(mark))
+        return out, size
+
+
+def _copy(value: Any) -> Any:
+    """A fresh copy of an anchored value, so that no two places of the data share one object."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
 
 
 def _key_text(key: Any) -> str:
@@ -153,40 +315,113 @@ def _key_text(key: Any) -> str:
     return "null" if key is None else str(key)
 
 
-def load_file(path: Path, display: str) -> tuple[list[Document], list[Diagnostic]]:
-    """Read every document of one file. Returns the documents and the problems found."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return [], [Diagnostic(display, 1, 1, f"not UTF-8 text ({exc.reason})")]
-    except OSError as exc:
-        return [], [Diagnostic(display, 1, 1, f"cannot read the file: {exc.strerror}")]
-    documents: list[Document] = []
+def _parse(text: str, file: str, documents: list[tuple[int, Any]],
+           locations: dict[int, dict[tuple, Location]] | None = None) -> None:
+    """Appends every non-empty document of ``text`` with its index to ``documents``; raises
+    _YamlProblem or a YAMLError at the first problem, the documents before it appended."""
     loader = _Loader(text)
     try:
+        loader.get_event()  # StreamStartEvent
         index = 0
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
-                index += 1
-                continue  # an empty document, e.g. a trailing '---'
-            builder = _Builder(loader, display)
-            builder.locations[()] = builder._place(node.start_mark)
-            data = builder.build(node)
-            documents.append(Document(display, index, data, builder.locations))
+        while not loader.check_event(yaml.StreamEndEvent):
+            start = loader.get_event()  # DocumentStartEvent
+            if index >= MAX_DOCUMENTS:
+                raise _YamlProblem(start.start_mark, f"more than {MAX_DOCUMENTS:,} documents in one file; split "
+                                                     "the manifests into several files")
+            recorded: dict[tuple, Location] | None = {} if locations is not None else None
+            builder = _Builder(loader, file, recorded)
+            data = builder.document()
+            if data is not None:  # an empty document, e.g. a trailing '---', is skipped but counted
+                documents.append((index, data))
+                if locations is not None:
+                    locations[index] = recorded or {}
             index += 1
+    finally:
+        loader.dispose()
+
+
+def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
+    """The file's text, refusing what is not a regular file, too large, or not UTF-8."""
+    try:
+        # O_NONBLOCK: opening a FIFO named *.yaml must not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, Diagnostic(display, 1, 1, f"cannot read the file: {exc.strerror}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, Diagnostic(display, 1, 1, f"not a regular file ({_file_type(info.st_mode)}); manifests "
+                                                   "are YAML files")
+        if info.st_size > MAX_FILE_BYTES:
+            return None, Diagnostic(display, 1, 1, f"the file is {info.st_size:,} bytes, more than the limit of "
+                                                   f"{MAX_FILE_BYTES // (1024 * 1024)} MiB for one manifest file; "
+                                                   "split it into several files")
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, Diagnostic(display, 1, 1, f"cannot read the file: {exc.strerror}")
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # it grew while being read
+        return None, Diagnostic(display, 1, 1, f"the file is larger than the limit of "
+                                               f"{MAX_FILE_BYTES // (1024 * 1024)} MiB for one manifest file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Diagnostic(display, line, column, f"not UTF-8 text: the byte 0x{data[exc.start]:02x} (byte "
+                                                       f"{exc.start:,} of the file) is not part of a UTF-8 character; "
+                                                       "manifests are UTF-8 YAML")
+    return text, None
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def load_file(path: Path, display: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Read every document of one file. Returns the documents and the problems found."""
+    text, problem = _read_text(path, display)
+    if problem is not None:
+        return [], [problem]
+    return load_text(text, display)
+
+
+def load_text(text: str, display: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Every document of ``text`` (the contents of the file ``display``) and the problems found."""
+    parsed: list[tuple[int, Any]] = []
+    source = _Source(text, display)
+    try:
+        _parse(text, display, parsed)
+        return [Document(display, index, data, source) for index, data in parsed], []
     except _YamlProblem as exc:
-        return documents, [Diagnostic(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)]
+        problem = Diagnostic(display, exc.mark.line + 1, exc.mark.column + 1, exc.message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        return documents, [Diagnostic(display, line, col, f"invalid YAML: {problem}")]
+        problem = Diagnostic(display, line, col, f"invalid YAML: {exc.problem or exc.context or 'invalid YAML'}")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        line, col = _position(text, exc.position) if isinstance(exc.position, int) else (1, 1)
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        problem = Diagnostic(display, line, col, f"invalid YAML: the character {what} is not allowed ({exc.reason})")
     except yaml.YAMLError as exc:
-        return documents, [Diagnostic(display, 1, 1, f"invalid YAML: {exc}")]
-    finally:
-        loader.dispose()
-    return documents, []
+        problem = Diagnostic(display, 1, 1, f"invalid YAML: {exc}")
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the builder far from Python's limit
+        problem = Diagnostic(display, 1, 1, f"nested too deeply (the limit is {MAX_DEPTH} levels)")
+    # The documents before the problem are checked too, so that one run reports every problem.
+    return [Document(display, index, data, source) for index, data in parsed], [problem]
 
 
 #: The project file (eisops.manifest.project) sits among the manifests but is not one.
@@ -206,7 +441,7 @@ def find_manifest_files(paths: list[str]) -> tuple[list[tuple[Path, str]], list[
                     if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and name not in PROJECT_FILE_NAMES:
                         full = Path(root) / name
                         found.append((full, str(full)))
-        elif path.is_file():
+        elif path.exists():  # a FIFO or a device too: reading it says what it is, without blocking
             found.append((path, str(path)))
         else:
             problems.append(Diagnostic(str(path), 1, 1, "no such file or directory"))

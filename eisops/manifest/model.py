@@ -113,8 +113,8 @@ def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource 
     """Check one document's envelope; returns the Resource (if usable) and the problems.
     ``kinds`` are the kinds there are (the registry's)."""
     data = document.data
-    top = document.location(())
     if not isinstance(data, dict):
+        top = document.location(())
         return None, [
             Diagnostic(top.file, top.line, top.column,
                        f"a manifest document must be a mapping with kind, name and spec, not {type(data).__name__}")
@@ -128,7 +128,7 @@ def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource 
         for err in exc.errors():
             path = tuple(p for p in err.get("loc", ()) if isinstance(p, (str, int)))
             # A literal/str error reports the field itself; point at it, else at the document.
-            loc = document.location(path[:1]) if path else top
+            loc = document.location(path[:1])
             problems.append(Diagnostic(loc.file, loc.line, loc.column, _describe_pydantic_error(err), kind, name))
         return None, problems
     if env.kind not in kinds:

@@ -42,7 +42,7 @@ def find_project_file(paths: list[str]) -> list[Path]:
         base = path if path.is_dir() else path.parent
         for name in PROJECT_FILES:
             candidate = base / name
-            if candidate.is_file():
+            if candidate.exists():  # not only a regular file: load_file says what else it is
                 found.append(candidate)
                 break
     return sorted(set(found))

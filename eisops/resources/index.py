@@ -53,6 +53,8 @@ DECLARED = "eisops_declared"
 
 
 def _name_problem(name: str) -> str | None:
+    if not name:
+        return "an index name must not be empty"
     if name.startswith("."):
         return f"index names starting with '.' belong to Elasticsearch and cannot be managed: {name!r}"
     if name != name.lower():

@@ -115,12 +115,12 @@ class IndexTemplateKind(WholeBodyKind):
     def check_together(self, resources: list["Resource"]) -> list[Diagnostic]:
         """Same-priority templates with overlapping patterns: Elasticsearch refuses the second."""
         problems = []
-        for i, res in enumerate(resources):
-            others = {}
-            for earlier in resources[:i]:
-                if _priority(earlier.spec) == _priority(res.spec) and _overlapping(
-                        _patterns(res.spec), _patterns(earlier.spec)):
-                    others[earlier.name] = _patterns(earlier.spec)
+        earlier_by_priority: dict[int, list[tuple[str, list[str]]]] = {}  # only equal priorities can clash
+        for res in resources:
+            patterns, priority = _patterns(res.spec), _priority(res.spec)
+            earlier = earlier_by_priority.setdefault(priority, [])
+            others = {name: theirs for name, theirs in earlier if _overlapping(patterns, theirs)}
+            earlier.append((res.name, patterns))
             if others:
                 problems.append(res.diagnostic(
                     overlap_message(res.name, _patterns(res.spec), others, _priority(res.spec)),

@@ -163,3 +163,55 @@ def test_the_loader_parses_with_libyaml_when_pyyaml_has_it():
         pytest.skip("this PyYAML was built without libyaml")
     from yaml.cyaml import CParser
     assert issubclass(_Loader, CParser)
+
+
+def test_valid_manifests_are_read_without_working_out_positions(tmp_path):
+    directory = write_manifests(tmp_path / "m", {"p.yaml": "kind: IngestPipeline\nname: p\nspec: {processors: []}\n"})
+    manifest = load_manifests([str(directory)])
+    assert all(r.document._locations is None for r in manifest.resources)
+    # Asked for, the place is exact.
+    assert manifest.resources[0].location(("processors",)).line == 3
+    assert manifest.resources[0].location(("processors",)).column == 8
+
+
+@pytest.mark.parametrize("text, path, line, column", [
+    ("kind: A\nname: x\nspec:\n  settings:\n    number_of_shards: 1\n", ("spec", "settings", "number_of_shards"), 5, 5),
+    ("kind: A\nspec:\n  processors:\n    - set: {field: a}\n    - remove: {field: b}\n", ("spec", "processors", 1), 5, 7),
+    ("a: 1\n---\nkind: A\nname: y\n", ("name",), 4, 1),
+    ("kind: A\nspec: {x: [1, {y: 2}]}\n", ("spec", "x", 1, "y"), 2, 16),
+    ("kind: A\nspec: {x: 1}\n", ("spec", "x", "deeper", 3), 2, 8),  # falls back to the nearest place
+])
+def test_positions_are_worked_out_when_asked(text, path, line, column):
+    from eisops.manifest.loader import load_text
+    documents, problems = load_text(text, "m.yaml")
+    assert not problems
+    loc = documents[-1].location(path)
+    assert (loc.file, loc.line, loc.column) == ("m.yaml", line, column)
+
+
+def test_merge_keys_and_aliases_give_independent_plain_values():
+    from eisops.manifest.loader import load_text
+    documents, problems = load_text("base: &b {a: 1, list: [1]}\nthis:\n  <<: *b\n  a: 2\nthat: *b\n", "m.yaml")
+    assert not problems
+    data = documents[0].data
+    assert data["this"] == {"a": 2, "list": [1]} and data["that"] == {"a": 1, "list": [1]}
+    data["that"]["list"].append(2)  # no two places share one object
+    assert data["base"]["list"] == [1] and data["this"]["list"] == [1]
+    assert documents[0].location(("this", "list")).line == 3  # a merged key stands at its <<
+
+
+def test_the_documents_before_a_yaml_error_are_checked_too(tmp_path):
+    directory = write_manifests(tmp_path / "m", {"m.yaml": "kind: Nope\nname: x\nspec: {}\n---\nkind: [\n"})
+    with pytest.raises(ManifestError) as info:
+        load_manifests([str(directory)])
+    rendered = [d.render() for d in info.value.diagnostics]
+    assert any(":1:1: Nope x: unknown kind 'Nope'" in r for r in rendered), rendered
+    assert any(":6:1: invalid YAML" in r for r in rendered), rendered
+
+
+def test_a_name_of_thousands_of_characters_is_shown_by_its_start(tmp_path):
+    directory = write_manifests(tmp_path / "m", {"m.yaml": f"kind: Index\nname: {'a' * 5000}\nspec: {{}}\n"})
+    with pytest.raises(ManifestError) as info:
+        load_manifests([str(directory)])
+    rendered = info.value.diagnostics[0].render()
+    assert "index name is too long" in rendered and "characters)" in rendered and len(rendered) < 600

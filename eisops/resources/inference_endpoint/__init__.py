@@ -692,7 +692,7 @@ def _usage(name: str, ctx: PlanContext) -> dict[str, list[str]]:
 def _chunking_problems(chunking: dict[str, Any]) -> list[tuple[tuple, str]]:
     base = ("chunking_settings",)
     strategy = chunking.get("strategy", "sentence")
-    if strategy not in CHUNKING_DEFAULTS:
+    if not isinstance(strategy, str) or strategy not in CHUNKING_DEFAULTS:
         return [(base + ("strategy",), f"unknown chunking strategy [{strategy}]; expected sentence, word, none or recursive")]
     problems = []
     size = chunking.get("max_chunk_size")
@@ -734,7 +734,7 @@ def _project_of(ctx: PlanContext) -> str | None:
 def _base_dir(resource: "Resource") -> str | None:
     """The folder of the resource's manifest: ``${file:PATH}`` is relative to it."""
     try:
-        file = resource.location(()).file
+        file = resource.document.file
     except Exception:  # a resource built in memory (tests, importer) has no file
         return None
     return os.path.dirname(os.path.abspath(file)) if file else None
