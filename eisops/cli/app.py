@@ -18,11 +18,13 @@ class App:
     debug: bool = False
     timeout: float | None = None  # --timeout: seconds one request may take, its retries included
 
-    def connect(self, url: str | None, ca_cert: str | None) -> "Cluster":
+    def connect(self, url: str | None, ca_cert: str | None, detect_version: bool = True) -> "Cluster":
+        """The cluster; ``detect_version=False`` when the command's first requests are a plan's
+        reads, which ask for the version with them (see ``eisops.cluster.connection.connect``)."""
         from eisops.cluster.connection import ConnectionSettings, connect  # the client loads only here
 
         return connect(ConnectionSettings.from_env(url=url, ca_cert=ca_cert, timeout=self.timeout),
-                       on_retry=lambda line: click.echo(line, err=True))
+                       on_retry=lambda line: click.echo(line, err=True), detect_version=detect_version)
 
 
 def _timeout(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

@@ -41,7 +41,7 @@ def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None,
     manifest = select_targets(load_manifests(manifest_paths(paths), require_environment=not offline), list(targets))
     manifest = dataclasses.replace(manifest, adopt=adopt)
     echo_warnings(manifest)
-    cluster = None if offline else app.connect(url, ca_cert)
+    cluster = None if offline else app.connect(url, ca_cert, detect_version=False)  # asked with the reads
     try:
         result, _ = build_plan(manifest, cluster, observe=bool(out))
         if out and cluster is not None:

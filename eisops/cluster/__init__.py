@@ -7,7 +7,11 @@ never prints.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
 
 #: Where eisops looks for Elasticsearch unless told (ELASTICSEARCH_URL, --url).
 DEFAULT_URL = "http://localhost:9200"
@@ -29,3 +33,25 @@ def version_tuple(version: str | None) -> tuple[int, ...]:
         except ValueError:
             break
     return tuple(parts) or (99,)
+
+
+def concurrently(*calls: Callable[[], Any]) -> list["Future[Any]"]:
+    """Run ``calls`` at once, each in a thread of its own, and return their futures, in order,
+    once every call has finished: ``future.result()`` gives each one's answer or raises its
+    error, so a caller that takes the results in order raises the same first error whatever
+    finished first. For reads that do not depend on each other: what one answers is never
+    needed to send another."""
+    from concurrent.futures import Future, ThreadPoolExecutor  # not on the way to --help
+
+    if len(calls) <= 1:
+        if not calls:
+            return []
+        future: Future[Any] = Future()
+        try:
+            future.set_result(calls[0]())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return [future]
+    with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="eisops-read") as pool:
+        futures = [pool.submit(call) for call in calls]
+    return futures

@@ -27,6 +27,8 @@ _JSON = {"accept": "application/json", "content-type": "application/json"}
 
 #: Seconds a request may take, its retries included, unless --timeout says.
 DEFAULT_TIMEOUT = 60.0
+#: Connections kept open to the cluster at most: apply's --parallelism goes up to 100.
+MAX_CONNECTIONS = 100
 BACKOFF_BASE = 0.1
 BACKOFF_CAP = 5.0
 #: Answers worth another attempt; of them, those Elasticsearch gives without carrying the request out.
@@ -116,6 +118,8 @@ class Cluster:
         self.url = url
         self.has_credentials = has_credentials
         self.version: str | None = None
+        #: Whether ``version`` was asked for (connect asks, unless told that the first reads will).
+        self.version_known = False
         self.request_count = 0
         self._count_lock = threading.Lock()  # requests are sent from several threads
         #: Seconds one request may take, its retries included (--timeout).
@@ -213,6 +217,12 @@ class Cluster:
         time.sleep(pause)
         return True
 
+    def detect_version(self) -> str | None:
+        """Ask the cluster for its version (the lowest of its nodes'), and remember it."""
+        self.version = _detect_version(self)
+        self.version_known = True
+        return self.version
+
     def cluster_uuid(self) -> str | None:
         """The cluster's uuid, which tells one cluster from another behind the same URL
         (``GET /`` is not in every distribution; the cluster state's metadata is)."""
@@ -293,15 +303,21 @@ def _short(cause: str) -> str:
     return cause.split("\n")[0][:200]
 
 
-def connect(settings: ConnectionSettings, on_retry: Callable[[str], None] | None = None) -> Cluster:
+def connect(settings: ConnectionSettings, on_retry: Callable[[str], None] | None = None,
+            detect_version: bool = True) -> Cluster:
     """Open a connection and learn the server version. Raises ConnectionFailed with the fix.
     The credentials (password, API key, any in the URL) are remembered as secrets, so that no
-    output shows them; the cluster's ``url`` is the URL without them."""
+    output shows them; the cluster's ``url`` is the URL without them. ``detect_version=False``:
+    send nothing yet, the caller asks for the version with its first reads
+    (``Cluster.detect_version``), so that it costs no round trip of its own."""
     for credential in (settings.password, settings.api_key):
         secrets.remember(credential)
     secrets.remember_url_credentials(settings.url)
     shown = secrets.url_without_credentials(settings.url)
     kwargs: dict[str, Any] = {
+        # A plan's reads all go at once, and apply makes up to --parallelism changes at once:
+        # none of them may wait for a connection. Connections are opened as they are needed.
+        "connections_per_node": MAX_CONNECTIONS,
         "request_timeout": settings.request_timeout,
         "max_retries": 0,  # eisops retries, in Cluster.request
         "retry_on_timeout": False,
@@ -331,7 +347,8 @@ def connect(settings: ConnectionSettings, on_retry: Callable[[str], None] | None
     cluster = Cluster(client, shown, has_credentials=has_credentials)
     cluster.timeout = settings.request_timeout
     cluster.on_retry = on_retry
-    cluster.version = _detect_version(cluster)
+    if detect_version:
+        cluster.detect_version()
     return cluster
 
 

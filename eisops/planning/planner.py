@@ -13,11 +13,13 @@ object itself, and prints nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eisops import secrets
+from eisops.cluster import concurrently
 
 from eisops.errors import Diagnostic, ManifestError
 from eisops.manifest.project import DEFAULT_PROJECT, Project
@@ -36,12 +38,17 @@ KIND_ORDER = {kind.kind: i for i, kind in enumerate(KINDS)}
 
 def read_live_state(cluster: "Cluster", ctx: PlanContext) -> None:
     """Every kind's live objects, each kind in a fixed number of requests, the kinds' reads sent
-    concurrently. This is the only phase that talks to the cluster: planning then works on what
-    was read, and sends nothing."""
-    with ThreadPoolExecutor(max_workers=len(KINDS), thread_name_prefix="eisops-read") as pool:
-        futures = {kind.kind: pool.submit(kind.read_live, cluster, ctx) for kind in KINDS}
-        for kind in KINDS:  # in a fixed order, so the first error raised is always the same one
-            ctx.live[kind.kind] = futures[kind.kind].result()
+    concurrently (and within a kind, the reads that do not depend on each other), with the
+    server version when the connection has not asked for it yet; no read depends on the version.
+    This is the only phase that talks to the cluster: planning then works on what was read, and
+    sends nothing."""
+    version_pending = not getattr(cluster, "version_known", True)
+    futures = concurrently(*([cluster.detect_version] if version_pending else []),
+                           *(functools.partial(kind.read_live, cluster, ctx) for kind in KINDS))
+    if version_pending:  # its error first, as connecting would have raised it before any read
+        ctx.version = futures.pop(0).result()
+    for kind, future in zip(KINDS, futures):  # in a fixed order, so the first error raised is always the same one
+        ctx.live[kind.kind] = future.result()
 
 
 def check_external_references(manifest: "LoadedManifest", ctx: PlanContext) -> None:
@@ -69,7 +76,7 @@ def build_plan(manifest: "LoadedManifest", cluster: "Cluster | None",
     what the plan saw of every object, which only a plan saved for later needs."""
     ctx = PlanContext(manifest, cluster.version if cluster else None, offline=cluster is None)
     if cluster is not None:
-        read_live_state(cluster, ctx)
+        read_live_state(cluster, ctx)  # sets ctx.version when the connection had not asked for it
         check_external_references(manifest, ctx)
     return plan_from_state(manifest, ctx, observe), ctx
 

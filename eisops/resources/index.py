@@ -23,7 +23,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster import path, version_tuple
+from eisops.cluster import concurrently, path, version_tuple
 from eisops.plan.diff import diff_bodies
 from eisops.cluster import records
 from eisops.errors import ClusterRequestError
@@ -130,14 +130,29 @@ class IndexKind(ResourceKind):
 
     # ------------------------------------------------------------------ live state
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
-        # 1. Which indices carry eisops' marker: one request, answering only the marker.
-        markers = cluster.request("GET", f"/{USER_INDICES}/_mapping", params={
-            "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}) or {}
+        declared = sorted({r.name for r in ctx.manifest.of_kind(self.kind)})
+        project = getattr(getattr(ctx.manifest, "project", None), "name", None)
+        # 1. At once, as none needs another's answer: which indices carry eisops' marker (one
+        #    request, answering only the marker); the settings, mappings and aliases of the declared
+        #    indices (a declared name may be an alias over the index a migration made); how many
+        #    documents they hold (what a migration copies, what a deletion loses); and the
+        #    migrations an earlier apply did not finish.
+        marked, declared_found, declared_counts, migrations = concurrently(
+            lambda: cluster.request("GET", f"/{USER_INDICES}/_mapping", params={
+                "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}),
+            lambda: self._fetch(cluster, declared),
+            lambda: _document_counts(cluster, declared),
+            lambda: records.read_migrations(cluster, project, [r.name for r in ctx.manifest.of_kind(self.kind)]))
+        markers = marked.result() or {}
         managed = sorted(n for n, body in markers.items()
                          if not n.startswith(".") and has_marker(((body or {}).get("mappings") or {}).get("_meta")))
-        # 2. Settings, mappings and aliases of exactly those indices and the declared ones (a
-        #    declared name may be an alias over the index a migration made).
-        objects = self.read_back(cluster, sorted({r.name for r in ctx.manifest.of_kind(self.kind)} | set(managed)), ctx)
+        found = declared_found.result()
+        # 2. A managed index no manifest declares (one to prune) is read by name too: only then
+        #    does the plan wait for a second round of reads.
+        undeclared = sorted(set(managed) - set(declared))
+        if undeclared:
+            found.update(self._fetch(cluster, undeclared))
+        objects = self._objects_of(found, sorted(set(declared) | set(managed)))
         # 3. An index a migration left behind the name it served is kept, not managed as an Index.
         retired: dict[str, list[str]] = {}
         for name, live in list(objects.items()):
@@ -146,22 +161,38 @@ class IndexKind(ResourceKind):
                 retired.setdefault(serves, []).append(name)
                 del objects[name]
         ctx.state["retired_indices"] = retired
-        # 4. How many documents each holds (what a migration copies, what a deletion loses), and
-        #    the migrations an earlier apply did not finish.
+        # 4. The documents of each managed index: counted with the declared ones, those that were
+        #    not (an undeclared index, or a count refused) asked for on their own.
         concrete = sorted({live.extra.get("concrete", live.name) for live in objects.values() if live.managed})
-        ctx.state["index_docs"] = _document_counts(cluster, concrete)
-        project = getattr(getattr(ctx.manifest, "project", None), "name", None)
-        ctx.state["migrations"] = records.read_migrations(cluster, project,
-                                                          [r.name for r in ctx.manifest.of_kind(self.kind)])
+        counts = declared_counts.result()
+        uncounted = [name for name in concrete if name not in counts]
+        if uncounted:
+            counts = {**counts, **_document_counts(cluster, uncounted)}
+        ctx.state["index_docs"] = {name: counts[name] for name in concrete if name in counts}
+        ctx.state["migrations"] = migrations.result()
         return objects
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         """The indices ``names``, by name in one request (by wildcards of their common prefixes when
         the names would not fit in one URL)."""
+        return self._objects_of(self._fetch(cluster, names), names)
+
+    @staticmethod
+    def _fetch(cluster: "Cluster", names: list[str]) -> dict[str, Any]:
+        """What GET <names> answers: each index found, by its concrete name (a name may be an alias)."""
+        def get(expression: str) -> Any:
+            return cluster.request("GET", path(expression), params={
+                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS})
+
         found: dict[str, Any] = {}
-        for expression in name_expressions(sorted(names)):
-            found.update(cluster.request("GET", path(expression), params={
-                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS}) or {})
+        for answer in concurrently(*(functools.partial(get, e) for e in name_expressions(sorted(names)))):
+            found.update(answer.result() or {})
+        return found
+
+    @staticmethod
+    def _objects_of(found: dict[str, Any], names: list[str]) -> dict[str, LiveObject]:
+        """The live objects of ``names`` among the indices ``found``: an index of that name, or the
+        one a name serves as an alias over the index a migration made."""
         wanted = set(names)
         objects = _objects({name: body for name, body in found.items() if name in wanted})
         for concrete, body in found.items():
@@ -518,13 +549,16 @@ def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:
 
 
 def _document_counts(cluster: "Cluster", names: list[str]) -> dict[str, int]:
-    """Documents of each index (primaries), in one request per URL's worth of names."""
+    """Documents of each index (primaries), in one request per URL's worth of names (sent at once)."""
     out: dict[str, int] = {}
-    for expression in name_expressions(names):
+    def count(expression: str) -> Any:
+        return cluster.request("GET", path(expression, "_stats", "docs"), params={
+            "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS,
+            "filter_path": "indices.*.primaries.docs.count"})
+
+    for answer in concurrently(*(functools.partial(count, e) for e in name_expressions(names))):
         try:
-            body = cluster.request("GET", path(expression, "_stats", "docs"), params={
-                "ignore_unavailable": True, "allow_no_indices": True, "expand_wildcards": WILDCARDS,
-                "filter_path": "indices.*.primaries.docs.count"}) or {}
+            body = answer.result() or {}
         except ClusterRequestError as exc:
             if exc.status in (400, 403, 404, 405):
                 return out  # no monitor privilege: the plan says "its documents"

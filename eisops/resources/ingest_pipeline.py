@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from eisops.cluster import path
+from eisops.cluster import concurrently, path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import index_settings, template_block
 from eisops.resources.base import (USER_INDICES, TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,
@@ -141,13 +141,16 @@ class IngestPipelineKind(WholeBodyKind):
         return users
 
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
-        # One request for all pipelines; 404 with {} means there are none (reference 5).
-        body = cluster.request("GET", "/_ingest/pipeline", missing_ok=True) or {}
-        # Which indices name a pipeline as their default or final pipeline: Elasticsearch refuses
-        # to delete such a pipeline (7.16+), so the plan must know. One request, whatever the number.
-        ctx.state[self.kind] = {"index_pipelines": cluster.request(
-            "GET", f"/{USER_INDICES}/_settings/index.default_pipeline,index.final_pipeline",
-            params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}) or {}}
+        # One request for all pipelines; 404 with {} means there are none (reference 5). And at
+        # the same time, which indices name a pipeline as their default or final pipeline:
+        # Elasticsearch refuses to delete such a pipeline (7.16+), so the plan must know. One
+        # request, whatever the number.
+        pipelines, users = concurrently(
+            lambda: cluster.request("GET", "/_ingest/pipeline", missing_ok=True),
+            lambda: cluster.request("GET", f"/{USER_INDICES}/_settings/index.default_pipeline,index.final_pipeline",
+                                    params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}))
+        body = pipelines.result() or {}
+        ctx.state[self.kind] = {"index_pipelines": users.result() or {}}
         return {
             name: marked_object(name, pipeline, pipeline.get("_meta"))
             for name, pipeline in body.items()

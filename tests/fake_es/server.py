@@ -181,6 +181,12 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _handle
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the connections a client opens at once beyond it
+    # (their SYN is retried a second later): Elasticsearch's is the system's (somaxconn).
+    request_queue_size = 128
+
+
 class FakeElasticsearch:
     """An in-process fake Elasticsearch node (see module docstring)."""
 
@@ -201,7 +207,7 @@ class FakeElasticsearch:
         if self._server is not None:
             return self
         handler = type("FakeEsHandler", (_Handler,), {"fake": self})
-        server = ThreadingHTTPServer((self.host, self.port), handler)
+        server = _Server((self.host, self.port), handler)
         server.daemon_threads = True
         self._server = server
         self.port = server.server_address[1]

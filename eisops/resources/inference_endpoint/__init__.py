@@ -24,7 +24,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster import records
+from eisops.cluster import concurrently, records
 from eisops.cluster import path, version_tuple
 from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
@@ -187,8 +187,15 @@ class InferenceEndpointKind(ResourceKind):
 
     # ------------------------------------------------------------------ live state
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
+        # The endpoints, eisops' record of them, who uses them and the services offered: four
+        # reads that do not depend on each other, sent at once.
+        listed, recorded, usage, services = concurrently(
+            lambda: cluster.request("GET", "/_inference/_all"),
+            lambda: records.read(cluster, _project_of(ctx)),
+            lambda: read_usage(cluster),
+            lambda: read_services(cluster))
         try:
-            body = cluster.request("GET", "/_inference/_all") or {}
+            body = listed.result() or {}
         except ClusterRequestError as exc:
             if not _no_such_api(exc):
                 raise
@@ -199,17 +206,19 @@ class InferenceEndpointKind(ResourceKind):
                                   "InferenceEndpoint resources (Elasticsearch answered: "
                                   f"{exc.message})") from None
             ctx.state[self.kind] = {}
-            return {}
-        state = records.read(cluster, _project_of(ctx))
+            return {}  # what the other reads answered (or raised) does not matter then
+        state = recorded.result()
         ctx.state[self.kind] = state
-        ctx.state["inference_usage"] = read_usage(cluster)
-        ctx.state["inference_services"] = read_services(cluster)
+        ctx.state["inference_usage"] = usage.result()
+        ctx.state["inference_services"] = services.result()
         return _endpoint_objects(body, state)
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
-        """The endpoints and eisops' record of them as apply left them (two requests)."""
-        body = cluster.request("GET", "/_inference/_all") or {}
-        state = records.read(cluster, _project_of(ctx))
+        """The endpoints and eisops' record of them as apply left them (read at once)."""
+        listed, recorded = concurrently(lambda: cluster.request("GET", "/_inference/_all"),
+                                        lambda: records.read(cluster, _project_of(ctx)))
+        body = listed.result() or {}
+        state = recorded.result()
         ctx.state[self.kind] = state
         return {name: obj for name, obj in _endpoint_objects(body, state).items() if name in names}
 
