@@ -14,7 +14,6 @@ import datetime as _dt
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 
 from eisops.errors import Diagnostic
+from eisops.files import FileRefused, read_regular_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -343,30 +343,11 @@ def _parse(text: str, file: str, documents: list[tuple[int, Any]],
 def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
     """The file's text, refusing what is not a regular file, too large, or not UTF-8."""
     try:
-        # O_NONBLOCK: opening a FIFO named *.yaml must not wait for a writer; fstat then refuses it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        return None, Diagnostic(display, 1, 1, f"cannot read the file: {exc.strerror}")
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, Diagnostic(display, 1, 1, f"not a regular file ({_file_type(info.st_mode)}); manifests "
-                                                   "are YAML files")
-        if info.st_size > MAX_FILE_BYTES:
-            return None, Diagnostic(display, 1, 1, f"the file is {info.st_size:,} bytes, more than the limit of "
-                                                   f"{MAX_FILE_BYTES // (1024 * 1024)} MiB for one manifest file; "
-                                                   "split it into several files")
-        with os.fdopen(fd, "rb", closefd=True) as handle:
-            fd = -1
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, Diagnostic(display, 1, 1, f"cannot read the file: {exc.strerror}")
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > MAX_FILE_BYTES:  # it grew while being read
-        return None, Diagnostic(display, 1, 1, f"the file is larger than the limit of "
-                                               f"{MAX_FILE_BYTES // (1024 * 1024)} MiB for one manifest file")
+        data = read_regular_file(path, MAX_FILE_BYTES, "manifest file")
+    except FileRefused as exc:
+        hint = "; manifests are YAML files" if str(exc).startswith("not a regular") else ""
+        hint = "; split it into several files" if "limit" in str(exc) else hint
+        return None, Diagnostic(display, 1, 1, f"{exc}{hint}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -376,14 +357,6 @@ def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]
                                                        f"{exc.start:,} of the file) is not part of a UTF-8 character; "
                                                        "manifests are UTF-8 YAML")
     return text, None
-
-
-def _file_type(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
-        if test(mode):
-            return name
-    return "not a regular file"
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

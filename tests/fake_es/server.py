@@ -85,6 +85,10 @@ def _is_error(status: int, payload: Any) -> bool:
     return status >= 300 and isinstance(payload, dict) and "error" in payload
 
 
+class _IncompleteRequest(Exception):
+    """The client went away before the request's body had arrived whole."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # small header + body writes must not wait for delayed ACKs
@@ -107,11 +111,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self.rfile.readline()
             return b"".join(chunks)
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            # Elasticsearch (Netty's HttpObjectAggregator) dispatches a request only once its whole
+            # body has arrived; one whose connection closed inside the body is never carried out.
+            raise _IncompleteRequest
+        return body
 
     def _handle(self) -> None:
         fake = self.fake
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except (_IncompleteRequest, ValueError, ConnectionError):
+            self.close_connection = True
+            return
         split = urlsplit(self.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         headers = {k.lower(): v for k, v in self.headers.items()}

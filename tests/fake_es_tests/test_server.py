@@ -234,3 +234,15 @@ def test_unrecognized_parameters_with_suggestion(es):
     with pytest.raises(BadRequestError) as exc:
         es.perform_request("GET", "/_ingest/pipeline", params={"sumary": "true"})
     assert error_of(exc)[2] == "request [/_ingest/pipeline] contains unrecognized parameter: [sumary] -> did you mean [summary]?"
+
+
+def test_a_request_whose_body_never_arrived_whole_is_not_carried_out(fake_es):
+    import socket
+    body = b'{"settings": {"number_of_replicas": 0}}'
+    with socket.create_connection((fake_es.host, fake_es.port), timeout=10) as sock:
+        sock.sendall(b"PUT /cut-short HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body[:10])
+        sock.shutdown(socket.SHUT_WR)  # the client went away inside the body
+        assert sock.recv(1024) == b""
+    status, _, _ = raw(fake_es, "HEAD", "/cut-short")
+    assert status == 404

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+from elasticsearch import Elasticsearch
+
 from tests.helpers import write_manifests
+from tests.integration.test_flows_fake import copy_examples
 
 SECRETS = {"e.yaml": """
     kind: InferenceEndpoint
@@ -160,3 +163,15 @@ def test_show_of_a_file_that_is_not_a_plan_says_so(eisops, tmp_path):
     (tmp_path / "x.json").write_text('{"a": 1}')
     code, out, err = eisops("show", tmp_path / "x.json")
     assert code == 1 and "is not a saved plan" in err and "Traceback" not in err
+
+
+def test_a_saved_plan_edited_after_plan_wrote_it_is_refused_whole(eisops, fake_es, tmp_path):
+    manifests = copy_examples(tmp_path)
+    plan_file = tmp_path / "plan.json"
+    assert eisops("plan", manifests, "--url", fake_es.url, "--out", plan_file)[0] == 0
+    plan_file.write_text(plan_file.read_text().replace('"jina-embeddings-v5-text-small"', '"jina-embeddings-v3"', 1))
+    for command in ("show", "apply"):
+        code, out, err = eisops(command, plan_file, *(["--url", fake_es.url] if command == "apply" else []))
+        assert code == 1 and "was changed after eisops plan wrote it" in err, err
+    es = Elasticsearch(fake_es.url)
+    assert not [e for e in es.inference.get()["endpoints"] if not e["inference_id"].startswith(".")]

@@ -309,3 +309,49 @@ def test_an_alias_bomb_is_refused_within_bounded_memory(tmp_path):
         tracemalloc.stop()
     assert code == 1 and "aliases expand to more than 100,000 values" in output
     assert peak < 64 * 1024 * 1024, f"{peak:,} bytes"
+
+
+@pytest.fixture(scope="module")
+def saved_plan():
+    """A real saved plan of the examples, made against the fake, and the fake it was made against."""
+    import json
+
+    from tests.fake_es import FakeElasticsearch
+    with FakeElasticsearch(version="9.3.0") as fake, tempfile.TemporaryDirectory() as tmp:
+        plan_file = Path(tmp) / "plan.json"
+        code, output = run_cli("plan", str(ROOT / "manifests"), "--url", fake.url, "--out", str(plan_file))
+        assert code == 0, output
+        yield json.loads(plan_file.read_text()), fake
+
+
+@given(data=st.data())
+@FUZZ
+def test_a_broken_saved_plan(saved_plan, data):
+    import json
+    body, fake = saved_plan
+    body = copy.deepcopy(body)
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        where = data.draw(st.sampled_from(_paths(body)))
+        how = data.draw(st.sampled_from(["replace", "replace", "delete", "add"]))
+        body = _mutate(body, where, how, data.draw(VALUES), data.draw(st.text(max_size=10)))
+    if data.draw(st.booleans()) and isinstance(body, dict):  # as if eisops had written it: past the digest
+        from eisops.plan import saved
+        body[saved.DIGEST] = saved._digest(body)
+    text = json.dumps(body)
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(min_value=0, max_value=len(text)))
+        text = text[:at] + data.draw(st.sampled_from(["", "{", "]", "\x00", "\\ud800", '"', "[" * 100_000]))
+    with tempfile.TemporaryDirectory() as tmp:
+        plan_file = Path(tmp) / "plan.json"
+        plan_file.write_text(text, encoding="utf-8", errors="surrogatepass")
+        for args in (("show", str(plan_file)), ("apply", str(plan_file), "--url", fake.url, "--lock-timeout", "5s")):
+            code, output = run_cli(*args)
+            assert "Traceback" not in output and "Error: unexpected" not in output, (args, output[-3000:])
+            assert code in (0, 1), (args, code, output[-3000:])
+
+
+def test_a_fifo_given_as_a_saved_plan_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "plan.json")
+    for args in (("show", str(tmp_path / "plan.json")), ("apply", str(tmp_path / "plan.json"))):
+        code, output = run_cli(*args)
+        assert code == 1 and "not a regular file (a FIFO)" in output, output
