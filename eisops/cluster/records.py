@@ -12,8 +12,10 @@ module knows the document's shape; deciding what to compare is the inference kin
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import secrets as _secrets
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eisops.cluster import concurrently
@@ -101,40 +103,93 @@ _WRITER = threading.Lock()
 ATTEMPTS = 20
 
 
+@dataclass(eq=False)
+class _Queued:
+    cluster: Any
+    operation: Any
+    done: bool = False
+    error: BaseException | None = None
+
+
+#: Record operations waiting for the writer. Changes made at once (apply's --parallelism) record
+#: their endpoints at once: whoever takes the writer writes every operation waiting for the same
+#: cluster, in the order they came, in one read and one write of each record document, and each
+#: operation returns only once a write that holds it has been acknowledged.
+_WAITING: list[_Queued] = []
+_WAITING_LOCK = threading.Lock()
+
+
 def apply_operation(cluster: "Cluster", operation: Any) -> None:
     """Carry out one record operation of a plan in the record of the operation's project:
     ``record`` writes what eisops applied to an endpoint (its fingerprints made now, under the
     record's salt, drawn when the endpoint is first recorded), ``forget`` removes the endpoint.
-    An endpoint recorded before projects moves into its project's record, salt and all."""
-    body = operation.body or {}
-    name = body.get("endpoint")
-    project = body.get("project")
+    An endpoint recorded before projects moves into its project's record, salt and all.
+    Operations waiting at the same time are written together (see ``_WAITING``)."""
+    mine = _Queued(cluster, operation)
+    with _WAITING_LOCK:
+        _WAITING.append(mine)
     with _WRITER:
-        ensure_index(cluster)
-        earlier = None
-        if project is not None:
-            legacy = cluster.request("GET", f"/{INDEX}/_doc/{DOCUMENT}", missing_ok=True)
-            earlier = _endpoints(legacy).get(name)
-        _write(cluster, document_id(project), operation.verb, operation.secrets, name, body, earlier)
+        if not mine.done:
+            with _WAITING_LOCK:
+                batch = [q for q in _WAITING if q.cluster is cluster]
+                _WAITING[:] = [q for q in _WAITING if q.cluster is not cluster]
+            try:
+                _write_all(cluster, [q.operation for q in batch])
+            except BaseException as exc:  # noqa: BLE001 - every operation of the batch fails with it
+                for q in batch:
+                    q.error = exc
+            finally:
+                for q in batch:
+                    q.done = True
+    if mine.error is not None:
+        raise mine.error
+
+
+def _write_all(cluster: "Cluster", operations: list[Any]) -> None:
+    """The operations, in order: each record document they change read (all at once) and
+    written once."""
+    ensure_index(cluster)
+    projects = [(op.body or {}).get("project") for op in operations]
+    doc_ids = list(dict.fromkeys([document_id(p) for p in projects]
+                                 + ([DOCUMENT] if any(p is not None for p in projects) else [])))
+    read = dict(zip(doc_ids, (f.result() for f in concurrently(*(
+        functools.partial(cluster.request, "GET", f"/{INDEX}/_doc/{doc_id}", missing_ok=True) for doc_id in doc_ids)))))
+    legacy = _endpoints(read.get(DOCUMENT))
+    changes: dict[str, list[tuple]] = {}
+    moved: list[tuple] = []
+    for op, project in zip(operations, projects):
+        body = op.body or {}
+        name = body.get("endpoint")
+        earlier = legacy.get(name) if project is not None else None
+        changes.setdefault(document_id(project), []).append((op.verb, op.secrets, name, body, earlier))
         if earlier is not None:
-            _write(cluster, DOCUMENT, "forget", (), name, body, None)
+            moved.append(("forget", (), name, body, None))
+    for doc_id, items in changes.items():
+        _write(cluster, doc_id, items, read[doc_id])
+    if moved:  # out of the record from before projects, once it is in the project's
+        _write(cluster, DOCUMENT, moved, None if DOCUMENT in changes else read[DOCUMENT])
 
 
-def _write(cluster: "Cluster", doc_id: str, verb: str, secrets: Any, name: str, body: dict[str, Any],
-           earlier: dict[str, Any] | None) -> None:
+def _write(cluster: "Cluster", doc_id: str, changes: list[tuple], read: Any = None) -> None:
     """Read, change and write one record document, with its sequence number: a write that another
-    writer overtook is refused (409) and made again on the document as it now is."""
-    for _ in range(ATTEMPTS):
-        doc = cluster.request("GET", f"/{INDEX}/_doc/{doc_id}", missing_ok=True) or {}
+    writer overtook is refused (409) and made again on the document as it now is. ``changes``:
+    (verb, secrets, endpoint name, operation body, the endpoint's record from before projects),
+    applied in order; nothing is written when none changes the document. ``read``: the document
+    as just read, for the first attempt."""
+    for attempt in range(ATTEMPTS):
+        doc = (read if attempt == 0 and read is not None else
+               cluster.request("GET", f"/{INDEX}/_doc/{doc_id}", missing_ok=True)) or {}
         found = bool(doc.get("found"))
         source = (doc.get("_source") or {}) if found else {}
         endpoints = {n: dict(r) for n, r in (source.get("endpoints") or {}).items()} if found else {}
         salt = source.get("salt") or new_salt()
-        if verb == "forget":
-            if name not in endpoints:
-                return
-            endpoints.pop(name)
-        else:
+        changed = False
+        for verb, secrets, name, body, earlier in changes:
+            if verb == "forget":
+                if name in endpoints:
+                    endpoints.pop(name)
+                    changed = True
+                continue
             previous = endpoints.get(name) or earlier or {}
             keys = body.get("secret_keys") or {}
             keys = keys if isinstance(keys, dict) else {k: ["service_settings", k] for k in keys}
@@ -149,6 +204,9 @@ def _write(cluster: "Cluster", doc_id: str, verb: str, secrets: Any, name: str, 
                     fingerprints[key] = fingerprint(secret_text(value), salt)
             record = {k: v for k, v in (body.get("record") or {}).items() if k != "salt"}
             endpoints[name] = {**record, "secrets": fingerprints}
+            changed = True
+        if not changed:
+            return
         params = ({"if_seq_no": doc["_seq_no"], "if_primary_term": doc["_primary_term"]} if found
                   else {"op_type": "create"})
         try:

@@ -1,12 +1,17 @@
 """What eisops sends at once: a no-change plan's reads in one round, the same number of them
-whatever the number of objects."""
+whatever the number of objects, and the records of endpoints created at once written together."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 
+from elasticsearch import Elasticsearch
+
+from eisops.cluster import records
 from eisops.cluster.connection import ConnectionSettings, connect
+from eisops.plan.model import Operation
 from eisops.planning.planner import build_plan
 from eisops.planning.validate import load_manifests
 from tests.integration.test_projects import endpoint, pipeline, project, template
@@ -89,3 +94,43 @@ def test_the_version_is_asked_with_the_reads_and_its_error_comes_first(tmp_path)
         raise AssertionError("the plan should have failed")
     finally:
         cluster.close()
+
+
+def test_record_operations_made_at_once_are_written_together(fake_es):
+    cluster = connect(ConnectionSettings(url=fake_es.url))
+    watch = InFlight(cluster)
+    names = [f"e{i:02d}" for i in range(12)]
+
+    def record(name: str) -> None:
+        records.apply_operation(cluster, Operation("record", body={
+            "endpoint": name, "project": "team-a",
+            "record": {"task_type": "text_embedding", "service": "elastic", "applied": {}}}, record=True))
+
+    threads = [threading.Thread(target=record, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(records.read(cluster, "team-a")) == set(names)
+    # One after another, 12 records would take 12 reads and 12 writes of the document.
+    writes = Counter(m for m, path, _ in fake_es.requests if path == "/.eisops-state/_doc/project-team-a")
+    assert writes["PUT"] < len(names) / 2, writes
+    # forget goes through the same writer, and a forget of what is not recorded writes nothing
+    records.apply_operation(cluster, Operation("forget", body={"endpoint": "e00", "project": "team-a"}, record=True))
+    fake_es.reset_requests()
+    records.apply_operation(cluster, Operation("forget", body={"endpoint": "e00", "project": "team-a"}, record=True))
+    assert not [r for r in fake_es.requests if r[0] == "PUT"]
+    assert set(records.read(cluster, "team-a")) == set(names) - {"e00"}
+    cluster.close()
+
+
+def test_apply_makes_independent_changes_at_once_and_ends_as_one_after_another(fake_es, eisops, tmp_path):
+    docs = _resources(6)
+    one = project(tmp_path / "one", "team-a", docs)
+    assert eisops("apply", one, "--url", fake_es.url, "--auto-approve", "--parallelism", "1")[0] == 0
+    es = Elasticsearch(fake_es.url)
+    sequential = es.get(index=".eisops-state", id="project-team-a")["_source"]["endpoints"]
+    fake_es.reset()
+    assert eisops("apply", one, "--url", fake_es.url, "--auto-approve")[0] == 0
+    assert es.get(index=".eisops-state", id="project-team-a")["_source"]["endpoints"] == sequential
+    assert eisops("plan", one, "--url", fake_es.url, "--detailed-exitcode")[0] == 0
