@@ -24,6 +24,7 @@ from eisops.manifest.project import DEFAULT_PROJECT
 from eisops.plan import saved
 from eisops.plan.model import Action, ResourceChange
 from eisops.planning.planner import DeclaredNames, build_plan, read_live_state, stale_objects, verify_changes
+from eisops.resources import BY_NAME
 from eisops.resources.base import PlanContext
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -180,6 +181,10 @@ def _apply_saved(app: App, plan_file: str, url: str | None, ca_cert: str | None,
     """A saved plan was reviewed when it was made: it is applied without asking, once the cluster
     is shown to still hold what the plan was made from."""
     plan, source = saved.read(plan_file)
+    unknown = sorted({c.kind for c in plan.changes} - set(BY_NAME))
+    if unknown:
+        raise ApplyRefused(f"{plan_file} names kinds this eisops does not know ({', '.join(unknown)}). Nothing was "
+                           "applied.", "Plan again with this version.")
     if source.eisops_version != __version__:
         raise ApplyRefused(f"{plan_file} was made by eisops {source.eisops_version}; this is eisops {__version__}. "
                            "Nothing was applied.", "Plan again with this version.")

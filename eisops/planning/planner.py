@@ -244,14 +244,23 @@ def stale_objects(plan: Plan, ctx: PlanContext, values: dict[str, str]) -> list[
     planned one; empty when the plan can be applied as it was reviewed."""
     stale = []
     for seen in plan.observed:
-        kind = BY_NAME[seen.kind]
+        kind = BY_NAME.get(seen.kind)
+        if kind is None:
+            stale.append(f"{seen.address}: the plan names a kind this eisops does not know")
+            continue
         live = ctx.live.get(seen.kind, {}).get(seen.name)
-        if live is None:
-            now = None
-        elif seen.desired is None:
-            now = body_digest(kind.plan_delete(live, ctx).before)
-        else:
-            now = body_digest(kind.comparable_live(live.body, seen.desired, ctx))
+        try:
+            if live is None:
+                now = None
+            elif seen.desired is None:
+                now = body_digest(kind.plan_delete(live, ctx).before)
+            else:
+                now = body_digest(kind.comparable_live(live.body, seen.desired, ctx))
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+            # Only a plan file edited by hand (and its digest recomputed) gets here: what it says
+            # it saw cannot be compared, so it is not what was reviewed.
+            stale.append(f"{seen.address}: what the plan saw of it is not in the form eisops writes")
+            continue
         if now != seen.digest:
             what = "now exists" if seen.digest is None else "no longer exists" if now is None else "has changed"
             stale.append(f"{seen.address} {what}")
