@@ -62,10 +62,21 @@ class FaultProxy(LatencyProxy):
             head = await reader.readuntil(b"\r\n\r\n")
         except (asyncio.IncompleteReadError, ConnectionError):
             return None
-        length = 0
+        length, chunked = 0, False
         for line in head.split(b"\r\n"):
             if line.lower().startswith(b"content-length:"):
                 length = int(line.split(b":", 1)[1].strip())
+            elif line.lower().startswith(b"transfer-encoding:") and b"chunked" in line.lower():
+                chunked = True
+        if chunked:  # real Elasticsearch streams large answers (mappings, settings) in chunks
+            parts = []
+            while True:
+                size_line = await reader.readuntil(b"\r\n")
+                parts.append(size_line)
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                parts.append(await reader.readexactly(size + 2))  # the chunk and its CRLF
+                if size == 0:
+                    return head + b"".join(parts)
         body = await reader.readexactly(length) if length else b""
         return head + body
 
