@@ -259,6 +259,7 @@ def test_real_manifests_mixed_with_wrong_envelopes(documents, data):
     ("---\n".join(f"name: p{i}\n" for i in range(loader.MAX_DOCUMENTS + 1)), "more than 20,000 documents in one file"),
     ("kind: IngestPipeline\nname: p\nspec: {version: " + "9" * 5000 + "}\n", "too many digits"),
     ("kind: IngestPipeline\nname: p\nspec: {version: !!float abc}\n", "cannot read 'abc' as float"),
+    ("kind: IngestPipeline\nname: p\nspec: {version: !!int ''}\n", "cannot read '' as int"),
     ("kind: IngestPipeline\nname: p\nspec: {version: .inf}\n", "not a finite number"),
     ("kind: IngestPipeline\nname: p\nspec: {description: \"a\x01\"}\n", "the character #x0001 is not allowed"),
     ("kind: IngestPipeline\nname: p\nspec: {description: !!python/name:os.system x}\n", "is not supported"),
