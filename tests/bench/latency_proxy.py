@@ -3,7 +3,7 @@
 ``LatencyProxy(target_port, round_trip=0.010)`` listens on 127.0.0.1 and forwards to the
 target on 127.0.0.1; bytes from the client are held for half the round trip before they are
 passed on, and so are the answer's, so a request and its response cost one round trip more,
-as they would over a network. It only ever connects to the loopback address it was given, and
+as they would over a network (whatever their size: bandwidth is not limited). It only ever connects to the loopback address it was given, and
 stops with ``close()`` (or as a context manager).
 """
 
@@ -68,13 +68,31 @@ class LatencyProxy:
                              return_exceptions=True)
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
+        """Pass every chunk on half a round trip after it arrived, in order, reading on meanwhile:
+        a link with that delay and no limit on bandwidth, so that a large answer costs the round
+        trip once, not once per chunk."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def forward() -> None:
             while True:
-                data = await reader.read(65536)
+                due, data = await queue.get()
                 if not data:
-                    break
-                await asyncio.sleep(self.delay)
+                    return
+                wait = due - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 writer.write(data)
                 await writer.drain()
+
+        forwarder = asyncio.ensure_future(forward())
+        try:
+            while not forwarder.done():
+                data = await reader.read(65536)
+                queue.put_nowait((loop.time() + self.delay, data))
+                if not data:
+                    break
+            await forwarder
         finally:
+            forwarder.cancel()
             writer.close()
