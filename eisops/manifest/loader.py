@@ -136,6 +136,7 @@ class _YamlProblem(Exception):
         self.message = message
 
 
+_STR = "tag:yaml.org,2002:str"
 _MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
 _SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 
@@ -206,7 +207,15 @@ class _Builder:
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
+            if tag == "!" or not event.implicit[0]:  # quoted, literal or folded: a string, as YAML resolves it
+                value = event.value
+                if event.style == '"' and not _is_text(value):  # only escapes make a lone surrogate
+                    raise _YamlProblem(event.start_mark, "a lone surrogate (an escape such as \\ud800 without its "
+                                                         "pair) is not valid text")
+                return value
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _STR:  # most plain values (names, types, field names) stop here
+                return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         constructor = self.loader.yaml_constructors.get(tag)
         if constructor is None:

@@ -1,6 +1,6 @@
 """The desired state read from manifests: one Resource per document, checked envelope first.
 
-The envelope (kind, name, task_type, spec) is checked here with pydantic; ``spec`` stays the
+The envelope (kind, name, task_type, spec, ...) is checked here, strictly typed; ``spec`` stays the
 plain dict the user wrote, exactly the body Elasticsearch's PUT API takes, so nothing the
 user wrote is dropped. Kind-specific checks live in the kind modules.
 """
@@ -10,43 +10,51 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
 from eisops.errors import Diagnostic
 from eisops.manifest.loader import Document, Location
 
 
 
-class Envelope(BaseModel):
-    """What every manifest document has around its ``spec``. Unknown keys here are errors."""
+#: The keys of the envelope around ``spec``: any other is a problem.
+ENVELOPE_KEYS = ("kind", "name", "task_type", "spec", "adopt", "migrate", "addressing")
+#: How clients address an Index: ``name`` (the index is created under its name; a migration
+#: turns the name into an alias) or ``alias`` (created as ``<name>-v1`` behind the alias).
+ADDRESSING = ("name", "alias")
 
-    model_config = ConfigDict(extra="forbid", strict=True)
 
-    kind: str
-    name: str
-    task_type: str | None = None
-    spec: dict[str, Any] = {}
-    adopt: bool = False  # take over the existing object of this name when it equals the manifest
-    #: An Index whose changes Elasticsearch cannot make in place is migrated to a new index
-    #: (false: such changes are blocked instead).
-    migrate: bool = True
-    #: How clients address an Index: ``name`` (the index is created under its name; a migration
-    #: turns the name into an alias) or ``alias`` (created as ``<name>-v1`` behind the alias).
-    addressing: str = "name"
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "a boolean", int: "an integer", float: "a number",
+            str: "a string", type(None): "nothing"}.get(type(value), type(value).__name__)
 
-    @field_validator("addressing")
-    @classmethod
-    def _known_addressing(cls, value: str) -> str:
-        if value not in ("name", "alias"):
-            raise ValueError("must be name or alias")
-        return value
 
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value
+def envelope_problems(data: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """(key, message) for each problem of the envelope, in the order of its keys, then unknown keys.
+
+    Checked by hand, not through a model class: it runs for every document of every run, and
+    the checks are few; every key keeps its type exactly (no coercion of 1 to true or of 5 to "5")."""
+    problems: list[tuple[str | None, str]] = []
+    for key in ("kind", "name"):
+        value = data.get(key)
+        if key not in data:
+            problems.append((None, f"'{key}' is required"))
+        elif not isinstance(value, str):
+            problems.append((key, f"'{key}' must be a string, not {_type_name(value)}"))
+        elif not value.strip():
+            problems.append((key, f"'{key}' must not be empty"))
+    if data.get("task_type") is not None and not isinstance(data["task_type"], str):
+        problems.append(("task_type", f"'task_type' must be a string, not {_type_name(data['task_type'])}"))
+    if "spec" in data and not isinstance(data["spec"], dict):
+        problems.append(("spec", f"'spec' must be a mapping (the request body), not {_type_name(data['spec'])}"))
+    for key in ("adopt", "migrate"):
+        if key in data and not isinstance(data[key], bool):
+            problems.append((key, f"'{key}' must be true or false, not {_type_name(data[key])}"))
+    if "addressing" in data and data["addressing"] not in ADDRESSING:
+        problems.append(("addressing", "'addressing' must be name or alias"))
+    for key in data:
+        if key not in ENVELOPE_KEYS:
+            problems.append((key, f"unknown key '{key}' outside spec (the envelope takes kind, name, task_type, adopt, "
+                                  "migrate, addressing and spec; Elasticsearch's request body goes under spec)"))
+    return problems
 
 
 @dataclass
@@ -92,23 +100,6 @@ class Manifest:
         return None
 
 
-def _describe_pydantic_error(err: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in err.get("loc", ()))
-    kind = err.get("type")
-    if kind == "missing":
-        return f"'{loc}' is required"
-    if kind == "extra_forbidden":
-        return (
-            f"unknown key '{loc}' outside spec (the envelope takes kind, name, task_type, adopt, migrate, addressing and spec; "
-            "Elasticsearch's request body goes under spec)"
-        )
-    if kind in ("string_type", "dict_type"):
-        expected = "a string" if kind == "string_type" else "a mapping (the request body)"
-        return f"'{loc}' must be {expected}, not {type(err.get('input')).__name__}"
-    msg = err.get("msg", "invalid value")
-    return f"'{loc}': {msg}" if loc else msg
-
-
 def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource | None, list[Diagnostic]]:
     """Check one document's envelope; returns the Resource (if usable) and the problems.
     ``kinds`` are the kinds there are (the registry's)."""
@@ -119,23 +110,22 @@ def read_envelope(document: Document, kinds: tuple[str, ...]) -> tuple[Resource 
             Diagnostic(top.file, top.line, top.column,
                        f"a manifest document must be a mapping with kind, name and spec, not {type(data).__name__}")
         ]
-    try:
-        env = Envelope.model_validate(data)
-    except ValidationError as exc:
-        problems = []
+    problems = envelope_problems(data)
+    if problems:
         kind = data.get("kind") if isinstance(data.get("kind"), str) else None
         name = data.get("name") if isinstance(data.get("name"), str) else None
-        for err in exc.errors():
-            path = tuple(p for p in err.get("loc", ()) if isinstance(p, (str, int)))
-            # A literal/str error reports the field itself; point at it, else at the document.
-            loc = document.location(path[:1])
-            problems.append(Diagnostic(loc.file, loc.line, loc.column, _describe_pydantic_error(err), kind, name))
-        return None, problems
-    if env.kind not in kinds:
+        out = []
+        for key, message in problems:
+            # A wrong value is placed at its key; a missing key at the document.
+            loc = document.location((key,) if key is not None else ())
+            out.append(Diagnostic(loc.file, loc.line, loc.column, message, kind, name))
+        return None, out
+    if data["kind"] not in kinds:
         loc = document.location(("kind",))
-        name = data.get("name") if isinstance(data.get("name"), str) else None
         return None, [Diagnostic(loc.file, loc.line, loc.column,
-                                 f"unknown kind {env.kind!r}; expected one of {', '.join(kinds)}", env.kind, name)]
-    resource = Resource(env.kind, env.name, data.get("spec") or {}, document, env.task_type, adopt=env.adopt,
-                        migrate=env.migrate, addressing=env.addressing)
+                                 f"unknown kind {data['kind']!r}; expected one of {', '.join(kinds)}", data["kind"],
+                                 data["name"])]
+    resource = Resource(data["kind"], data["name"], data.get("spec") or {}, document, data.get("task_type"),
+                        adopt=data.get("adopt", False), migrate=data.get("migrate", True),
+                        addressing=data.get("addressing", "name"))
     return resource, []

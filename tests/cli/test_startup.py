@@ -32,7 +32,8 @@ def loaded(*args: str) -> set[str]:
 @pytest.mark.parametrize("args, absent", [
     (("--help",), {"elasticsearch", "elastic_transport", "deepdiff", "pydantic"}),
     (("--version",), {"elasticsearch", "elastic_transport", "deepdiff", "pydantic"}),
-    (("validate", "manifests"), {"elasticsearch", "elastic_transport", "deepdiff"}),
+    (("validate", "manifests"), {"elasticsearch", "elastic_transport", "deepdiff", "pydantic"}),
+    (("plan", "manifests", "--offline"), {"elasticsearch", "elastic_transport", "pydantic"}),
 ])
 def test_commands_load_only_what_they_use(args, absent):
     assert not loaded(*args) & absent
