@@ -13,7 +13,12 @@ from pathlib import Path
 
 
 class FileRefused(Exception):
-    """The file cannot be read; ``str()`` says why, in a phrase that follows the file's name."""
+    """The file cannot be read; ``str()`` says why, in a phrase that follows the file's name, and
+    ``reason`` which way: ``unreadable``, ``not_regular`` or ``too_large``."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def read_regular_file(path: str | Path, limit: int, what: str = "file") -> bytes:
@@ -22,23 +27,23 @@ def read_regular_file(path: str | Path, limit: int, what: str = "file") -> bytes
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise FileRefused(f"cannot read the {what}: {exc.strerror}") from None
+        raise FileRefused(f"cannot read the {what}: {exc.strerror}", "unreadable") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FileRefused(f"not a regular file ({file_type(info.st_mode)})")
+            raise FileRefused(f"not a regular file ({file_type(info.st_mode)})", "not_regular")
         if info.st_size > limit:
-            raise FileRefused(f"the {what} is {info.st_size:,} bytes, more than the limit of {_size(limit)}")
+            raise FileRefused(f"the {what} is {info.st_size:,} bytes, more than the limit of {_size(limit)}", "too_large")
         with os.fdopen(fd, "rb", closefd=True) as handle:
             fd = -1
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise FileRefused(f"cannot read the {what}: {exc.strerror}") from None
+        raise FileRefused(f"cannot read the {what}: {exc.strerror}", "unreadable") from None
     finally:
         if fd >= 0:
             os.close(fd)
     if len(data) > limit:  # it grew while being read
-        raise FileRefused(f"the {what} is larger than the limit of {_size(limit)}")
+        raise FileRefused(f"the {what} is larger than the limit of {_size(limit)}", "too_large")
     return data
 
 

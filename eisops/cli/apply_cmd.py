@@ -104,7 +104,7 @@ def apply(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None
     allowed = {flag for flag, given in (("--allow-replace", allow_replace),
                                         ("--allow-close", allow_close),
                                         ("--allow-data-loss", allow_index_deletion)) if given}
-    wait = duration_seconds(lock_timeout)
+    wait = seconds(lock_timeout, "--lock-timeout")
     if len(paths) == 1 and saved.is_saved_plan(paths[0]):
         if targets:
             raise click.UsageError("--target goes with manifests; a saved plan applies as it was made")
@@ -161,10 +161,6 @@ def _smoke_test(cluster: "Cluster", plan: "Plan") -> int:
     click.echo(f"Testing the {len(endpoints)} inference endpoint{'s' if len(endpoints) != 1 else ''} "
                "created or replaced:")
     return run_and_report(cluster, endpoints)
-
-
-def duration_seconds(text: str) -> float:
-    return seconds(text, "--lock-timeout")
 
 
 def _report(result) -> None:

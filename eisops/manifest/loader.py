@@ -354,23 +354,22 @@ def _read_text(path: Path, display: str) -> tuple[str | None, Diagnostic | None]
     try:
         data = read_regular_file(path, MAX_FILE_BYTES, "manifest file")
     except FileRefused as exc:
-        hint = "; manifests are YAML files" if str(exc).startswith("not a regular") else ""
-        hint = "; split it into several files" if "limit" in str(exc) else hint
-        return None, Diagnostic(display, 1, 1, f"{exc}{hint}")
+        hint = {"not_regular": "; manifests are YAML files", "too_large": "; split it into several files"}
+        return None, Diagnostic(display, 1, 1, f"{exc}{hint.get(exc.reason, '')}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(data, exc.start)
         return None, Diagnostic(display, line, column, f"not UTF-8 text: the byte 0x{data[exc.start]:02x} (byte "
                                                        f"{exc.start:,} of the file) is not part of a UTF-8 character; "
                                                        "manifests are UTF-8 YAML")
     return text, None
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+def _position(text: str | bytes, index: int) -> tuple[int, int]:
+    """Line and column (1-based) of the character, or byte, at ``index``."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    return text.count(newline, 0, index) + 1, index - (text.rfind(newline, 0, index) + 1) + 1
 
 
 def load_file(path: Path, display: str) -> tuple[list[Document], list[Diagnostic]]:

@@ -11,6 +11,7 @@ reads and writes that file; it sends no request and knows no kind of object.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -84,10 +85,11 @@ def is_saved_plan(path: str) -> bool:
     return path.endswith(".json") and Path(path).exists()  # a FIFO too: reading it refuses it
 
 
-def _shape_problem(data: dict[str, Any]) -> str | None:
-    """What is wrong with the shape of a saved plan's contents, if anything: a file eisops did not
-    write, or one changed by hand, is refused here rather than half-applied."""
-    from pydantic import BaseModel, ConfigDict, ValidationError
+@functools.lru_cache(maxsize=1)
+def _saved_plan_model() -> Any:
+    """The shape of a saved plan's contents, as a pydantic model: built on first use, so that
+    commands that read no saved plan never import pydantic."""
+    from pydantic import BaseModel, ConfigDict
 
     Path_ = list[str | int]
     strict = ConfigDict(strict=True, extra="ignore")
@@ -170,8 +172,16 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
         declared: dict[str, list[str]] = {}
         project: str | None = None
 
+    return SavedPlan
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a saved plan's contents, if anything: a file eisops did not
+    write, or one changed by hand, is refused here rather than half-applied."""
+    from pydantic import ValidationError
+
     try:
-        SavedPlan.model_validate(data)
+        _saved_plan_model().model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "the top"

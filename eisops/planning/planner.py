@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -202,8 +201,8 @@ def verify_changes(ctx: PlanContext, cluster: "Cluster", changes: list[ResourceC
     def read(kind_name: str):
         return BY_NAME[kind_name].read_back(cluster, sorted({c.name for c in by_kind[kind_name]}), ctx)
 
-    with ThreadPoolExecutor(max_workers=max(1, len(by_kind)), thread_name_prefix="eisops-verify") as pool:
-        found = dict(zip(by_kind, pool.map(read, list(by_kind))))
+    found = {kind_name: future.result()
+             for kind_name, future in zip(by_kind, concurrently(*(functools.partial(read, k) for k in by_kind)))}
     out = {}
     for kind_name, items in by_kind.items():
         for change in items:

@@ -142,7 +142,7 @@ class IndexKind(ResourceKind):
                 "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}),
             lambda: self._fetch(cluster, declared),
             lambda: _document_counts(cluster, declared),
-            lambda: records.read_migrations(cluster, project, [r.name for r in ctx.manifest.of_kind(self.kind)]))
+            lambda: records.read_migrations(cluster, project, declared))
         markers = marked.result() or {}
         managed = sorted(n for n, body in markers.items()
                          if not n.startswith(".") and has_marker(((body or {}).get("mappings") or {}).get("_meta")))

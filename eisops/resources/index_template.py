@@ -123,7 +123,7 @@ class IndexTemplateKind(WholeBodyKind):
             earlier.append((res.name, patterns))
             if others:
                 problems.append(res.diagnostic(
-                    overlap_message(res.name, _patterns(res.spec), others, _priority(res.spec)),
+                    overlap_message(res.name, patterns, others, priority),
                     ("index_patterns",)))
         return problems
 

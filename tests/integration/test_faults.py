@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -85,8 +86,7 @@ def test_apply_to_real_elasticsearch_under_20_percent_faults_ends_as_without_the
     assert eisops("apply", manifests, "--url", url, "--auto-approve")[0] == 0
     expected = _real_end_state(url)
     real_es_clean.clean()
-    port = int(url.rsplit(":", 1)[1].split("/")[0])
-    with FaultProxy(port, rate=0.2, seed=seed, hang_seconds=20) as proxy:
+    with FaultProxy(urlsplit(url).port, rate=0.2, seed=seed, hang_seconds=20) as proxy:
         code, out, err = eisops("apply", manifests, "--url", proxy.url, "--auto-approve", "--timeout", "15s")
         assert code == 0, err
         assert sum(proxy.faults.values()) > 0
