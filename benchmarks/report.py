@@ -154,7 +154,9 @@ def render(results: Results, command: str) -> str:
         f"{opts.get('runs', '?')} rounds of runs with the fastest and slowest in brackets (plans: {PLAN_REPEATS} runs a "
         "round; the one-by-one reference: one run); "
         "cpu is the process's user and system time and peak its largest resident memory (`os.wait4`). Runs of the commands compared were interleaved, and a ratio is the median of "
-        "the ratios of pairs of runs.",
+        "the ratios of pairs of runs. eisops' modules are byte-compiled before the first run, as pip compiles a "
+        "package it installs (an editable install under PYTHONDONTWRITEBYTECODE never is, and would compile "
+        "them at every start); the installed packages, the reference's client among them, are compiled already.",
         "",
         "## Targets",
         "",

@@ -1,8 +1,9 @@
 """Talking to Elasticsearch: the connection, authentication, version and error translation.
 
-The only package that imports the ``elasticsearch`` client (in ``connection``, imported only
-by what talks to a cluster, so that ``eisops --help`` and ``validate`` start without it). It
-never prints.
+The only package that speaks HTTP (``transport``, over the standard library's http.client) and
+Elasticsearch's protocol (``connection``: media types, product check, errors, retries); both are
+imported only by what talks to a cluster, so that ``eisops --help`` and ``validate`` start
+without them. It never prints.
 """
 
 from __future__ import annotations

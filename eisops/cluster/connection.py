@@ -1,29 +1,37 @@
-"""A thin wrapper over the official Python client: connect, send one request, translate errors.
+"""The connection to a cluster: connect, send one request (retried when that is safe), read
+Elasticsearch's answer and translate its errors.
 
 Every request eisops makes goes through ``Cluster.request`` so that errors read the same
-everywhere and the number of requests is easy to see. This module must not know about
+everywhere and the number of requests is easy to see. On the wire it does what the official
+Python client (elasticsearch-py 8.x) did: JSON bodies with its compatibility media types, the
+product check, an error for every status outside 2xx. This module must not know about
 resource kinds or plans.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import random
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
+from urllib.parse import quote
 
-import elastic_transport
-import elasticsearch
-from elasticsearch import Elasticsearch
-
-from eisops import secrets
+from eisops import __version__, secrets
 from eisops.cluster import DEFAULT_URL, path, version_tuple  # noqa: F401 - also imported from here
+from eisops.cluster import transport
 from eisops.errors import ClusterRequestError, ConnectionFailed
 
-_JSON = {"accept": "application/json", "content-type": "application/json"}
+# The media types elasticsearch-py 8.x sends in place of application/json and
+# application/x-ndjson (its _COMPAT_MIMETYPE_TEMPLATE): REST API compatibility with 8, which
+# Elasticsearch 8.x and 9.x both accept (a 7.x node refuses it, media_type_header_exception).
+_COMPATIBLE_JSON = "application/vnd.elasticsearch+json; compatible-with=8"
+_COMPATIBLE_NDJSON = "application/vnd.elasticsearch+x-ndjson; compatible-with=8"
+_JSON = {"accept": _COMPATIBLE_JSON, "content-type": _COMPATIBLE_JSON}
+_USER_AGENT = f"eisops/{__version__} (Python/{platform.python_version()})"
 
 #: Seconds a request may take, its retries included, unless --timeout says.
 DEFAULT_TIMEOUT = 60.0
@@ -47,9 +55,8 @@ def is_safe_to_repeat(method: str, url_path: str) -> bool:
     return method == "PUT" and (url_path.startswith(_SAFE_PUT_PREFIXES) or url_path.endswith(("/_settings", "/_mapping")))
 
 
-def _retry_after(exc: elasticsearch.ApiError) -> float | None:
-    headers = getattr(exc.meta, "headers", None) or {}
-    value = headers.get("Retry-After") or headers.get("retry-after")
+def _retry_after(response: transport.Response) -> float | None:
+    value = response.headers.get("retry-after")
     try:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
@@ -76,13 +83,6 @@ class ConnectionSettings:
             password=os.environ.get("ELASTICSEARCH_PASSWORD") or None,
             ca_cert=ca_cert or os.environ.get("ELASTICSEARCH_CA_CERT") or None,
         )
-
-
-def _quiet_deprecations() -> None:
-    """Deprecation headers are Elasticsearch's advice to the operator, not errors: ignored for the
-    process once a connection is made (warnings.catch_warnings around each request is not safe when
-    requests run in threads)."""
-    warnings.filterwarnings("ignore", category=elasticsearch.ElasticsearchWarning)
 
 
 def _reason(body: Any) -> tuple[str | None, str]:
@@ -113,8 +113,8 @@ def _reason(body: Any) -> tuple[str | None, str]:
 class Cluster:
     """One connected cluster. ``request`` is the single door to it."""
 
-    def __init__(self, client: Elasticsearch, url: str, has_credentials: bool = False):
-        self.client = client
+    def __init__(self, node: transport.Transport, url: str, has_credentials: bool = False):
+        self.transport = node
         self.url = url
         self.has_credentials = has_credentials
         self.version: str | None = None
@@ -152,10 +152,17 @@ class Cluster:
         may take long to answer (creating an inference endpoint deploys or calls a model);
         ``accept`` the JSON a request answers with (``text/event-stream`` for a streamed answer).
         """
-        query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        query = "&".join(f"{k}={_quote(_param(v))}" for k, v in (params or {}).items() if v is not None)
+        target = f"{url_path}?{query}" if query else url_path
         headers = {**_JSON, "accept": accept} if accept else _JSON
         if ndjson:  # a _bulk body: lines of JSON, already serialized
-            headers = {**headers, "content-type": "application/x-ndjson"}
+            headers = {**headers, "content-type": _COMPATIBLE_NDJSON}
+        if body is None:
+            payload = None
+        elif isinstance(body, (bytes, str)):
+            payload = body.encode("utf-8") if isinstance(body, str) else body
+        else:
+            payload = transport.encode_json(body)
         budget = max(request_timeout or 0.0, self.timeout)
         deadline = time.monotonic() + budget
         safe = is_safe_to_repeat(method, url_path)
@@ -169,41 +176,45 @@ class Cluster:
             # An attempt may take the request's own timeout (a long create) or a third of the
             # budget, so that an answer that never comes leaves time to try again.
             attempt_timeout = request_timeout if request_timeout else self.timeout / 3
-            client = self.client.options(request_timeout=max(0.5, min(attempt_timeout, remaining)))
             try:
-                response = client.perform_request(method, url_path, params=query or None, headers=headers, body=body)
-                return response.body
-            except elasticsearch.ApiError as exc:
-                status = exc.meta.status if exc.meta else None
-                error_type, _ = _reason(exc.body)
-                if status == 404 and missing_ok:
-                    return None
-                if maybe_done and (status == 404 and method == "DELETE"
-                                   or error_type == "resource_already_exists_exception" and method == "PUT"):
-                    # The earlier attempt did it: its own delete, its own create. The read-back after
-                    # the change checks the object is the plan's.
-                    return None
-                wait = _retry_after(exc) if status in RETRY_STATUSES else None
-                if status in RETRY_STATUSES and (safe or status in NOT_CARRIED_OUT):
-                    if self._wait(method, url_path, attempt, deadline, f"{status} {error_type or ''}".strip(), wait):
-                        continue
-                raise _translate(exc, method, url_path, self.url, self.has_credentials) from None
-            except elastic_transport.TransportError as exc:
-                if isinstance(exc, elastic_transport.TlsError):
+                response = self.transport.perform(method, target, payload, headers,
+                                                  timeout=max(0.5, min(attempt_timeout, remaining)))
+            except transport.TransportError as exc:
+                if isinstance(exc, transport.TlsError):
                     raise _transport_failure(exc, self.url) from None
-                detail = str(getattr(exc, "message", "") or exc) + " " + " ".join(map(str, getattr(exc, "errors", ())))
-                refused = isinstance(exc, elastic_transport.ConnectionError) and "refused" in detail.lower()
+                refused = isinstance(exc, transport.CannotConnect)
                 if refused and attempt == 1:
-                    # Nothing listens there: most likely a wrong URL, said at once (a node that
-                    # refuses mid-run, restarting, is given the retries).
+                    # Nothing listens there, or no such host: most likely a wrong URL, said at once
+                    # (a node that refuses mid-run, restarting, is given the retries).
                     raise _transport_failure(exc, self.url) from None
                 if not refused and not safe:
                     maybe_done = True
-                why = "no answer in time" if isinstance(exc, elastic_transport.ConnectionTimeout) else \
+                why = "no answer in time" if isinstance(exc, transport.ConnectionTimeout) else \
                     "connection refused" if refused else "connection lost"
                 if self._wait(method, url_path, attempt, deadline, why, None):
                     continue
                 raise _transport_failure(exc, self.url) from None
+            status = response.status
+            answer = _decoded(response, method, url_path)
+            if 200 <= status < 300:
+                # elasticsearch-py's product check: every 2xx answer of Elasticsearch (7.14+) says so.
+                if response.headers.get("x-elastic-product") != "Elasticsearch":
+                    raise ConnectionFailed(f"the server at {self.url} is not Elasticsearch.",
+                                           "Check --url or ELASTICSEARCH_URL.")
+                return answer
+            error_type, _ = _reason(answer)
+            if status == 404 and missing_ok:
+                return None
+            if maybe_done and (status == 404 and method == "DELETE"
+                               or error_type == "resource_already_exists_exception" and method == "PUT"):
+                # The earlier attempt did it: its own delete, its own create. The read-back after
+                # the change checks the object is the plan's.
+                return None
+            wait = _retry_after(response) if status in RETRY_STATUSES else None
+            if status in RETRY_STATUSES and (safe or status in NOT_CARRIED_OUT):
+                if self._wait(method, url_path, attempt, deadline, f"{status} {error_type or ''}".strip(), wait):
+                    continue
+            raise _translate(status, answer, method, url_path, self.url, self.has_credentials)
 
     def _wait(self, method: str, url_path: str, attempt: int, deadline: float, why: str,
               retry_after: float | None) -> bool:
@@ -235,7 +246,7 @@ class Cluster:
         return ((body or {}).get("metadata") or {}).get("cluster_uuid")
 
     def close(self) -> None:
-        self.client.close()
+        self.transport.close()
 
 
 def _param(value: Any) -> str:
@@ -244,12 +255,31 @@ def _param(value: Any) -> str:
     return str(value)
 
 
-def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str,
+def _quote(value: str) -> str:
+    # As elasticsearch-py quotes query values: ',' and '*' stay as they are (filter_path, index lists).
+    return quote(value, ",*")
+
+
+def _decoded(response: transport.Response, method: str, url_path: str) -> Any:
+    """The answer's body: JSON parsed (None when empty), text (a streamed answer) as a string."""
+    data = response.data
+    if not data:
+        return None
+    mimetype = response.mimetype
+    if mimetype.endswith("json") or mimetype.endswith("+json"):
+        try:
+            return json.loads(data)
+        except ValueError:
+            if 200 <= response.status < 300:
+                raise ClusterRequestError(f"{method} {url_path}: the answer is not JSON ({mimetype})",
+                                          response.status, None, "") from None
+    return data.decode("utf-8", "replace")
+
+
+def _translate(status: int, body: Any, method: str, url_path: str, url: str,
                has_credentials: bool = True) -> Exception:
-    if isinstance(exc, elasticsearch.UnsupportedProductError):
-        return ConnectionFailed(f"the server at {url} is not Elasticsearch.", "Check --url or ELASTICSEARCH_URL.")
-    status = exc.meta.status if exc.meta else None
-    error_type, reason = _reason(exc.body)
+    """An answer outside 2xx as the error eisops reports."""
+    error_type, reason = _reason(body)
     if status == 401 and not has_credentials:
         return ConnectionFailed(
             f"Elasticsearch at {url} requires credentials (401).",
@@ -276,14 +306,19 @@ def _translate(exc: elasticsearch.ApiError, method: str, url_path: str, url: str
     return ClusterRequestError(f"{method} {url_path} failed ({status}): {text}", status, error_type, text)
 
 
-def _transport_failure(exc: elastic_transport.TransportError, url: str) -> ConnectionFailed:
-    cause = str(getattr(exc, "message", "") or exc)
-    if isinstance(exc, elastic_transport.TlsError):
+def _transport_failure(exc: transport.TransportError, url: str) -> ConnectionFailed:
+    cause = exc.message
+    if isinstance(exc, transport.TlsError) and exc.certificate:
         return ConnectionFailed(
             f"cannot verify the TLS certificate of {url}: {cause}.",
             "Pass the cluster's CA certificate with --ca-cert or ELASTICSEARCH_CA_CERT.",
         )
-    if isinstance(exc, elastic_transport.ConnectionTimeout):
+    if isinstance(exc, transport.TlsError):
+        return ConnectionFailed(
+            f"the TLS handshake with {url} failed: {cause}.",
+            "Check the URL's scheme and port: is it https there, or plain http?",
+        )
+    if isinstance(exc, transport.ConnectionTimeout):
         return ConnectionFailed(
             f"Elasticsearch at {url} did not answer in time.",
             "Check that the cluster is healthy and reachable from here.",
@@ -295,7 +330,7 @@ def _transport_failure(exc: elastic_transport.TransportError, url: str) -> Conne
 
 
 def _short(cause: str) -> str:
-    # The transport's messages nest the whole urllib3 exception; its last clause says why.
+    # The operating system's words for the usual reasons, in lower case; else the first line.
     for marker in ("Connection refused", "Name or service not known", "nodename nor servname",
                    "No route to host", "timed out", "Temporary failure in name resolution"):
         if marker in cause:
@@ -314,37 +349,36 @@ def connect(settings: ConnectionSettings, on_retry: Callable[[str], None] | None
         secrets.remember(credential)
     secrets.remember_url_credentials(settings.url)
     shown = secrets.url_without_credentials(settings.url)
-    kwargs: dict[str, Any] = {
-        # A plan's reads all go at once, and apply makes up to --parallelism changes at once:
-        # none of them may wait for a connection. Connections are opened as they are needed.
-        "connections_per_node": MAX_CONNECTIONS,
-        "request_timeout": settings.request_timeout,
-        "max_retries": 0,  # eisops retries, in Cluster.request
-        "retry_on_timeout": False,
-    }
+    headers = {"user-agent": _USER_AGENT}
     if settings.api_key:
-        kwargs["api_key"] = settings.api_key
+        headers["authorization"] = transport.api_key_authorization(settings.api_key)
     elif settings.username or settings.password:
         if not (settings.username and settings.password):
             raise ConnectionFailed(
                 "ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together.",
             )
-        kwargs["basic_auth"] = (settings.username, settings.password)
-    if settings.ca_cert:
-        if not os.path.isfile(settings.ca_cert):
-            raise ConnectionFailed(f"the CA certificate file {settings.ca_cert} does not exist.")
-        kwargs["ca_certs"] = settings.ca_cert
-    if not settings.url.startswith(("http://", "https://")):
+        headers["authorization"] = transport.basic_authorization(settings.username, settings.password)
+    if settings.ca_cert and not os.path.isfile(settings.ca_cert):
+        raise ConnectionFailed(f"the CA certificate file {settings.ca_cert} does not exist.")
+    if "://" not in settings.url:
         raise ConnectionFailed(
             f"the URL {shown!r} has no scheme.", "Write it as http://host:port or https://host:port."
         )
     try:
-        client = Elasticsearch(settings.url, **kwargs)
-    except ValueError as exc:
-        raise ConnectionFailed(f"cannot use the URL {shown}: {secrets.redact(str(exc))}") from None
-    _quiet_deprecations()
-    has_credentials = "api_key" in kwargs or "basic_auth" in kwargs or shown != settings.url
-    cluster = Cluster(client, shown, has_credentials=has_credentials)
+        node = transport.Node.from_url(settings.url)
+    except transport.InvalidURL as exc:
+        raise ConnectionFailed(f"cannot use the URL {shown}: {secrets.redact(str(exc))}.") from None
+    context = None
+    if node.scheme == "https":
+        try:
+            context = transport.tls_context(settings.ca_cert)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            raise ConnectionFailed(f"cannot use the CA certificate file {settings.ca_cert}: {exc}.") from None
+    # A plan's reads all go at once, and apply makes up to --parallelism changes at once: none of
+    # them waits for a connection; connections are opened as they are needed, MAX_CONNECTIONS kept.
+    pool = transport.Transport(node, headers, context, max_idle=MAX_CONNECTIONS)
+    has_credentials = "authorization" in headers or node.authorization is not None
+    cluster = Cluster(pool, shown, has_credentials=has_credentials)
     cluster.timeout = settings.request_timeout
     cluster.on_retry = on_retry
     if detect_version:

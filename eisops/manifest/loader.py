@@ -77,6 +77,22 @@ else:  # pragma: no cover - a PyYAML built without libyaml
             _CoreSchemaResolver.__init__(self)
 
 
+def _construct_core_int(loader: Any, node: Any) -> int:
+    """An integer as the YAML 1.2 core schema reads it: ``017`` is seventeen (PyYAML's YAML 1.1
+    constructor reads a leading 0 as octal, 15), ``0o17`` octal, ``0x1F`` hexadecimal."""
+    text = loader.construct_scalar(node)
+    sign = -1 if text[:1] == "-" else 1
+    digits = text.lstrip("+-")
+    if digits[:2] in ("0o", "0O"):
+        return sign * int(digits[2:], 8)
+    if digits[:2] in ("0x", "0X"):
+        return sign * int(digits[2:], 16)
+    return sign * int(digits, 10)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_core_int)
+
+
 @dataclass(frozen=True)
 class Location:
     file: str
@@ -137,6 +153,12 @@ class _YamlProblem(Exception):
 
 
 _STR = "tag:yaml.org,2002:str"
+#: The longest plain text whose reading is remembered for the rest of its file (longer ones
+#: rarely repeat, and a file of unique values would otherwise be held twice).
+_REMEMBERED_TEXT = 64
+#: Plain values read as these are immutable, so one value serves every occurrence of its text.
+_SHARED_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                          "tag:yaml.org,2002:null"})
 _MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
 _SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 
@@ -156,6 +178,11 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, number of values in it)
         self.open_anchors: set[str] = set()
         self.alias_values = 0
+        #: What each plain value's text resolved to (its tag), in this file: the same few texts
+        #: (types, field names, numbers, true) come back thousands of times.
+        self.plain_tags: dict[str, str] = {}
+        #: And the numbers, booleans and nulls they were read as (immutable, so shared).
+        self.plain_values: dict[str, Any] = {}
 
     def _place(self, mark: Any) -> Location:
         return Location(self.file, mark.line + 1, mark.column + 1)
@@ -213,9 +240,22 @@ class _Builder:
                     raise _YamlProblem(event.start_mark, "a lone surrogate (an escape such as \\ud800 without its "
                                                          "pair) is not valid text")
                 return value
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self.plain_tags.get(event.value)
+            if tag is None:
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                if len(event.value) <= _REMEMBERED_TEXT:
+                    self.plain_tags[event.value] = tag
             if tag == _STR:  # most plain values (names, types, field names) stop here
                 return event.value
+            if event.value in self.plain_values:
+                return self.plain_values[event.value]
+            value = self._constructed(event, tag)
+            if tag in _SHARED_TAGS and len(event.value) <= _REMEMBERED_TEXT:
+                self.plain_values[event.value] = value
+            return value
+        return self._constructed(event, tag)
+
+    def _constructed(self, event: Any, tag: str) -> Any:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         constructor = self.loader.yaml_constructors.get(tag)
         if constructor is None:

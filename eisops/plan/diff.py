@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from eisops.plan.model import FieldChange
+from eisops.plan.values import same
 
 _ADDED = ("dictionary_item_added", "iterable_item_added", "attribute_added")
 _REMOVED = ("dictionary_item_removed", "iterable_item_removed", "attribute_removed")
@@ -18,17 +19,6 @@ _CHANGED = ("values_changed", "type_changes")
 
 def _is_sensitive(path: tuple, sensitive: Iterable[tuple]) -> bool:
     return any(path[: len(s)] == tuple(s) for s in sensitive)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Deep equality that, unlike ``==``, tells True from 1 and 1 from 1.0, as JSON does."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 def diff_bodies(before: Any, after: Any, sensitive: Iterable[tuple] = ()) -> tuple[FieldChange, ...]:

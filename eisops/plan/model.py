@@ -7,10 +7,11 @@ talks to Elasticsearch or prints.
 
 from __future__ import annotations
 
-import copy
 import enum
 from dataclasses import dataclass, field
 from typing import Any
+
+from eisops.plan.values import copied
 
 
 class Action(str, enum.Enum):
@@ -91,7 +92,7 @@ class Operation:
     def body_with_secrets(self) -> Any:
         if not self.secrets:
             return self.body
-        body = copy.deepcopy(self.body)
+        body = copied(self.body)
         for path, value in self.secrets:
             node = body
             for key in path[:-1]:
@@ -199,7 +200,7 @@ def _masked(body: Any, paths: tuple[tuple, ...]) -> Any:
     """``body`` with the values at ``paths`` (secret fingerprints) replaced by a placeholder."""
     if not paths or not isinstance(body, dict):
         return body
-    out = copy.deepcopy(body)
+    out = copied(body)
     for path in paths:
         node = out
         for key in path[:-1]:

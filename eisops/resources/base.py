@@ -11,7 +11,6 @@ Elasticsearch; the kind modules know nothing about rendering, and plan without a
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from eisops.plan.diff import diff_bodies
+from eisops.plan.values import copied
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -313,7 +313,7 @@ class WholeBodyKind(ResourceKind):
         """The comparable form of a body (live or desired): exactly what Elasticsearch would store."""
 
     def desired_body(self, resource: "Resource") -> dict[str, Any]:
-        body = copy.deepcopy(resource.spec)
+        body = copied(resource.spec)
         body["_meta"] = with_marker(body.get("_meta"), resource.project)
         return body
 

@@ -15,7 +15,6 @@ Ownership, and the record of declared settings and aliases, live in the index's 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import fnmatch
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from eisops.cluster import concurrently, path, version_tuple
 from eisops.plan.diff import diff_bodies
+from eisops.plan.values import copied
 from eisops.cluster import records
 from eisops.errors import ClusterRequestError
 from eisops.plan.model import Action, FieldChange, Operation, ResourceChange
@@ -206,7 +206,7 @@ class IndexKind(ResourceKind):
     def desired_body(self, resource: "Resource", serves: str | None = None) -> dict[str, Any]:
         """The body of the index; ``serves``: the name clients use, when it is an alias over this
         index (a migration's), kept in eisops' record in the mapping's _meta."""
-        body = copy.deepcopy(resource.spec)
+        body = copied(resource.spec)
         mapping = body.get("mappings") if isinstance(body.get("mappings"), dict) else {}
         meta = with_marker(mapping.get("_meta"), resource.project)
         meta[DECLARED] = {"settings": sorted(index_settings.normalize(body.get("settings") or {})),
@@ -623,7 +623,7 @@ def _without_alias_actions(change: ResourceChange, shared: set[str]) -> tuple[Re
                 operations.append(dataclasses.replace(op, body={"actions": keep}))
             continue
         if op.verb == "create" and isinstance(op.body, dict) and set(op.body.get("aliases") or {}) & shared:
-            body = copy.deepcopy(op.body)
+            body = copied(op.body)
             aliases = body.get("aliases") or {}
             for alias in sorted(set(aliases) & shared):
                 moved.append({"add": {"index": change.name, "alias": alias, **(aliases.pop(alias) or {})}})

@@ -12,11 +12,10 @@ This module does not send requests.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from eisops.plan.diff import same
+from eisops.plan.values import copied, same
 
 #: Parameters Elasticsearch fills in for a field type when the mapping does not set them.
 COMPUTED_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -85,7 +84,7 @@ def canonical(mapping: Any) -> Any:
     """The canonical form of a mapping (either side): representation differences removed."""
     if not isinstance(mapping, dict):
         return mapping
-    out = copy.deepcopy(mapping)
+    out = copied(mapping)
     _canonical_object(out, root=True)
     runtime = out.get("runtime")
     if isinstance(runtime, dict):
@@ -254,7 +253,7 @@ def without_defaults(mapping: Any, version: tuple[int, ...] | None = None) -> An
     """
     if not isinstance(mapping, dict):
         return mapping
-    out = copy.deepcopy(mapping)
+    out = copied(mapping)
     for key, defaults in ROOT_DEFAULTS.items():
         value = out.get(key)
         if not isinstance(value, dict):

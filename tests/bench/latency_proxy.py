@@ -1,7 +1,8 @@
 """A TCP proxy on the loopback interface that adds latency to every exchange, for benchmarks.
 
 ``LatencyProxy(target_port, round_trip=0.010)`` listens on 127.0.0.1 and forwards to the
-target on 127.0.0.1; bytes from the client are held for half the round trip before they are
+target on 127.0.0.1 (``tls``: an ``ssl.SSLContext`` to serve https with, in front of a
+target that speaks plain http); bytes from the client are held for half the round trip before they are
 passed on, and so are the answer's, so a request and its response cost one round trip more,
 as they would over a network (whatever their size: bandwidth is not limited). It only ever connects to the loopback address it was given, and
 stops with ``close()`` (or as a context manager).
@@ -14,11 +15,12 @@ import threading
 
 
 class LatencyProxy:
-    def __init__(self, target_port: int, round_trip: float = 0.010, target_host: str = "127.0.0.1"):
+    def __init__(self, target_port: int, round_trip: float = 0.010, target_host: str = "127.0.0.1", tls=None):
         if target_host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the latency proxy forwards to the loopback interface only")
         self.target = (target_host, target_port)
         self.delay = round_trip / 2
+        self.tls = tls
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -26,7 +28,7 @@ class LatencyProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "LatencyProxy":
         self._thread.start()
@@ -50,7 +52,8 @@ class LatencyProxy:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls))
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         try:

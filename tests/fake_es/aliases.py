@@ -20,13 +20,13 @@ What it must not do: create indices or touch mappings/settings.
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 
 from .errors import (EsError, RawResponse, illegal_argument, illegal_state, index_not_found, java_str,
                      token_name, x_content_parse)
 from .index_resolution import resolve, validate_alias_name
 from .routing import Request, Router
+from .values import clone
 
 ALIAS_KEYS = ("filter", "routing", "index_routing", "search_routing", "is_write_index", "is_hidden")
 
@@ -192,7 +192,7 @@ def update_aliases(req: Request) -> tuple[int, dict]:
         if not _as_list(action, "index", "indices"):
             raise _actions_error(kind, illegal_argument("One of [index] or [indices] is required"))
         parsed.append((kind, action))
-    indices = {name: copy.deepcopy(index) for name, index in state.indices.items()}
+    indices = {name: clone(index) for name, index in state.indices.items()}
 
     class View:  # resolution against the working copy
         version = state.version
@@ -272,7 +272,7 @@ def get_alias(req: Request, index: str | None = None, name: str | None = None) -
                 continue
         else:
             picked = aliases
-        out[iname] = {"aliases": {a: copy.deepcopy(picked[a]) for a in sorted(picked)}}
+        out[iname] = {"aliases": {a: clone(picked[a]) for a in sorted(picked)}}
     if patterns is not None:
         found = {a for entry in out.values() for a in entry["aliases"]}
         missing = [p for p in patterns if "*" not in p and p not in found]
@@ -299,7 +299,7 @@ def put_alias(req: Request, index: str, name: str | None = None) -> tuple[int, d
         raise index_not_found(index)
     validate_alias_name(state, name)
     defn = normalize_alias(name, {k: v for k, v in body.items() if k in ALIAS_KEYS})
-    indices = {n: copy.deepcopy(i) for n, i in state.indices.items()}
+    indices = {n: clone(i) for n, i in state.indices.items()}
     for n in names:
         indices[n].aliases[name] = dict(defn)
     check_single_write_index(indices)

@@ -46,7 +46,6 @@ or change index settings.
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import functools
 import re
@@ -64,6 +63,7 @@ from .pipelines import run as run_pipeline
 from .processors import Dropped
 from .routing import Request, Router
 from .state import new_uuid
+from .values import clone
 
 SHARDS = {"total": 2, "successful": 1, "failed": 0}
 SEARCH_BODY_KEYS = ("query", "size", "from", "track_total_hits", "sort", "_source", "version", "seq_no_primary_term")
@@ -124,7 +124,7 @@ def _check_value(path: str, defn: dict, value, doc_id: str) -> None:
 
 def map_document(state, index, source: dict, doc_id: str) -> dict:
     """Return the index mapping after this document (dynamic updates applied)."""
-    mapping = copy.deepcopy(index.mappings)
+    mapping = clone(index.mappings)
     root_dynamic = mapping.get("dynamic", "true")
 
     def walk(obj: dict, props_holder: dict, prefix: str, dynamic: str, parent: str) -> None:
@@ -383,7 +383,7 @@ def inference_fields(state, mapping: dict, source: dict) -> dict:
                         })
                 adjust += _utf16(value, len(value)) + 1
         out[path] = {"inference": {"inference_id": inference_id,
-                                   "model_settings": copy.deepcopy(defn.get("model_settings")),
+                                   "model_settings": clone(defn.get("model_settings")),
                                    "chunks": chunks}}
     return out
 
@@ -444,7 +444,7 @@ def write_document(state, index_name: str, doc_id: str | None, source: dict, op_
     index = _target(state, index_name)
     doc_id = doc_id or new_uuid()
     try:
-        source = _pipelines(state, index, copy.deepcopy(source), doc_id, pipeline)
+        source = _pipelines(state, index, clone(source), doc_id, pipeline)
     except EsError:
         # Ingest runs before an index is auto-created: a failing pipeline leaves no index
         # behind (8.19.21, 9.5.2).
@@ -680,7 +680,7 @@ def _deep_merge(target: dict, changes: dict) -> bool:
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             changed |= _deep_merge(target[key], value)
         elif key not in target or target[key] != value:
-            target[key] = copy.deepcopy(value)
+            target[key] = clone(value)
             changed = True
     return changed
 
@@ -706,7 +706,7 @@ def update_document(state, target: str, doc_id: str, body: dict, pipeline: str |
             raise index_not_found(target)
         raise EsError("document_missing_exception", f"[{doc_id}]: document missing", 404,
                       index_uuid=idx.uuid, shard="0", index=idx.name)
-    merged = copy.deepcopy(doc["_source"])
+    merged = clone(doc["_source"])
     changed = _deep_merge(merged, body.get("doc") or {})
     if not changed and body.get("detect_noop", True):
         return 200, {"_index": idx.name, "_id": doc_id, "_version": doc["_version"], "result": "noop",
@@ -842,11 +842,11 @@ def _filter_source(node: dict, prefix: str, includes: list[str], excludes: list[
                     if sub or included:
                         kept.append(sub)
                 elif included:
-                    kept.append(copy.deepcopy(item))
+                    kept.append(clone(item))
             if kept:
                 out[key] = kept
         elif included:
-            out[key] = copy.deepcopy(value)
+            out[key] = clone(value)
     return out
 
 
@@ -870,9 +870,9 @@ def render_source(index, doc: dict, spec: SourceSpec) -> dict | None:
     """The ``_source`` a GET or a search hit shows (None: not fetched)."""
     if not spec.fetch:
         return None
-    source = copy.deepcopy(doc["_source"])
+    source = clone(doc["_source"])
     if doc.get(INFERENCE_FIELDS) and _shows_inference(index, spec):
-        source[INFERENCE_FIELDS] = copy.deepcopy(doc[INFERENCE_FIELDS])
+        source[INFERENCE_FIELDS] = clone(doc[INFERENCE_FIELDS])
     if spec.filtered:
         source = _filter_source(source, "", spec.includes, spec.excludes)
     return source
@@ -1087,7 +1087,7 @@ def search_response(req: Request, page: SearchPage, shown: list[dict], started: 
     out["hits"] = {
         "total": total if req.param_bool("rest_total_hits_as_int") else {"value": total, "relation": "eq"},
         "max_score": max_score,
-        "hits": copy.deepcopy(shown),
+        "hits": clone(shown),
     }
     return out
 

@@ -21,7 +21,6 @@ beyond those given at creation (aliases.py).
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 
 from . import settings as index_settings
@@ -35,6 +34,7 @@ from .mappings import (
 from .routing import Request, Router, acknowledged
 from .state import IndexMetadata, new_uuid
 from .templates import composite, find_template
+from .values import clone
 
 CREATE_KEYS = ("settings", "mappings", "aliases")
 # [?] IndexVersion ids as shown in index.version.created.
@@ -195,11 +195,8 @@ def get(req: Request, index: str) -> tuple[int, dict]:
     out = {}
     for name in names:
         meta = state.indices[name]
-        out[name] = {
-            "aliases": copy.deepcopy(meta.aliases),
-            "mappings": copy.deepcopy(meta.mappings),
-            **_settings_view(state, meta, req),
-        }
+        # The stored objects themselves: the server serializes the answer under the state's lock.
+        out[name] = {"aliases": meta.aliases, "mappings": meta.mappings, **_settings_view(state, meta, req)}
     return 200, out
 
 
@@ -215,7 +212,8 @@ def exists(req: Request, index: str) -> tuple[int, None]:
 def get_mapping(req: Request, index: str | None = None) -> tuple[int, dict]:
     state = req.state
     names = resolve(state, index, **_index_options(req))
-    return 200, {n: {"mappings": copy.deepcopy(state.indices[n].mappings)} for n in names}
+    # The stored mappings themselves: the server serializes the answer under the state's lock.
+    return 200, {n: {"mappings": state.indices[n].mappings} for n in names}
 
 
 def _field_mappings(mapping: dict, patterns: list[str]) -> dict:
@@ -227,7 +225,7 @@ def _field_mappings(mapping: dict, patterns: list[str]) -> dict:
         for name, defn in props.items():
             path = prefix + name
             if any(fnmatch.fnmatchcase(path, p) for p in patterns):
-                out[path] = {"full_name": path, "mapping": {name: copy.deepcopy(defn)}}
+                out[path] = {"full_name": path, "mapping": {name: clone(defn)}}
             walk(defn.get("properties") or {}, path + ".")
             walk(defn.get("fields") or {}, path + ".")
 

@@ -18,7 +18,6 @@ What it must not do: run inference, or check index templates for references
 
 from __future__ import annotations
 
-import copy
 import re
 
 from .chunking import DEFAULT_CHUNKING, validate_chunking
@@ -32,6 +31,7 @@ from .inference_services import (
 from .pipelines import pipelines_referencing_model
 from .mappings import semantic_text_fields
 from .routing import Request, Router
+from .values import clone
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
 
@@ -67,12 +67,12 @@ def view(record: dict) -> dict:
         "inference_id": record["inference_id"],
         "task_type": record["task_type"],
         "service": record["service"],
-        "service_settings": copy.deepcopy(record["service_settings"]),
+        "service_settings": clone(record["service_settings"]),
     }
     if record["task_settings"]:
-        out["task_settings"] = copy.deepcopy(record["task_settings"])
+        out["task_settings"] = clone(record["task_settings"])
     if record["chunking_settings"] is not None:
-        out["chunking_settings"] = copy.deepcopy(record["chunking_settings"])
+        out["chunking_settings"] = clone(record["chunking_settings"])
     return out
 
 
@@ -309,7 +309,7 @@ def update(req: Request, inference_id: str, task_type: str | None = None) -> tup
     if "task_type" in body and body["task_type"] != record["task_type"]:
         raise status_exception("Task type must match the task type of the existing endpoint")
     svc = SERVICES[record["service"]]
-    new = copy.deepcopy(record)
+    new = clone(record)
     settings_update = body.get("service_settings") or {}
     for key, value in settings_update.items():
         if key in svc.secrets:

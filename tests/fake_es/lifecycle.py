@@ -26,12 +26,12 @@ What it must not do: validate anything else of a template (templates.py).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .errors import EsError, illegal_argument, java_str, token_name, x_content_parse
 from .settings import time_value_error
 from .similarity import suggest
+from .values import clone
 
 LIFECYCLE_FIELDS = ("enabled", "data_retention", "downsampling")
 FAILURE_STORE_FIELDS = ("enabled", "lifecycle")
@@ -95,7 +95,7 @@ def parse_lifecycle(raw: dict, version, failure_store: bool = False) -> dict:
             raise x_content_parse(f"Failed to build [{section}] after last required field arrived",
                                   caused_by=illegal_argument("Failure store lifecycle does not support downsampling, "
                                                              "please remove the downsampling configuration."))
-        out["downsampling"] = copy.deepcopy(raw["downsampling"])
+        out["downsampling"] = clone(raw["downsampling"])
     if "downsampling_method" in raw:
         if not raw.get("downsampling"):
             raise x_content_parse(f"Failed to build [{section}] after last required field arrived",
@@ -195,7 +195,7 @@ def _merge(base: dict | None, over: dict, nested: tuple[str, ...] = ()) -> dict:
         elif key in nested and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value, ("lifecycle",) if key == "failure_store" else ())
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = clone(value)
     return out
 
 

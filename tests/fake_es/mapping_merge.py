@@ -21,7 +21,6 @@ What it must not do: validate individual field definitions (mappings.py does).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from typing import Any, Callable
 
@@ -31,6 +30,7 @@ from .mappings import (
     BuildFailure, MappingContext, default_index_options, expand_dots, flatten_subobjects, full_index_options,
     is_object, parse_root, parse_runtime, unwrap_type,
 )
+from .values import clone
 
 # index_options.type upgrade order for dense_vector (9.1+; 9.0 lacks the bbq steps).
 UPGRADE_ORDER = ["flat", "int8_flat", "int4_flat", "bbq_flat", "hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw"]
@@ -52,7 +52,7 @@ def _compose_props(base: dict, over: dict, prefix: str, expand: bool = True) -> 
         path = prefix + name
         old = out.get(name)
         if old is None or not isinstance(old, dict) or not isinstance(defn, dict):
-            out[name] = copy.deepcopy(defn)
+            out[name] = clone(defn)
             continue
         old_obj, new_obj = is_object(old), is_object(defn)
         if old_obj and new_obj:
@@ -69,7 +69,7 @@ def _compose_props(base: dict, over: dict, prefix: str, expand: bool = True) -> 
         else:
             # INDEX_TEMPLATE: a field definition replaces the earlier one, also an object by a
             # field or a field by an object (8.19.21, 9.5.2).
-            out[name] = copy.deepcopy(defn)
+            out[name] = clone(defn)
     return out
 
 
@@ -95,7 +95,7 @@ def _merge_maps(base: dict, over: dict, parent: str) -> dict:
         if key == "required" and parent == "_routing" and key in out \
                 and not (isinstance(old, bool) and isinstance(value, bool) and old == value):
             raise BuildFailure("mapper_parsing_exception", "contradicting `_routing.required` settings")
-        out[key] = copy.deepcopy(value)
+        out[key] = clone(value)
     return out
 
 
@@ -119,7 +119,7 @@ def compose(mappings: list[Any]) -> dict:
             elif isinstance(value, dict) and isinstance(result.get(key), dict):
                 result[key] = _merge_maps(result[key], value, key)
             else:
-                result[key] = copy.deepcopy(value)
+                result[key] = clone(value)
     return result
 
 
@@ -163,7 +163,7 @@ def merge_update(existing: dict, raw_update: Any, ctx: MappingContext, endpoint_
         raw_update["subobjects"] = False  # the update is parsed in the context of the existing root
     explicit = parse_root(raw_update, dataclasses.replace(ctx, materialize=False))
     full = parse_root(raw_update, ctx)
-    out = copy.deepcopy(existing)
+    out = clone(existing)
     for key, value in explicit.items():
         if key == "properties":
             continue
@@ -195,11 +195,11 @@ def merge_update(existing: dict, raw_update: Any, ctx: MappingContext, endpoint_
 
 
 def _merge_props(old: dict, explicit: dict, full: dict, prefix: str, ctx: MappingContext, eps: EndpointSettings) -> dict:
-    out = copy.deepcopy(old)
+    out = clone(old)
     for name, new in explicit.items():
         path = prefix + name
         if name not in old:
-            out[name] = copy.deepcopy(full[name])
+            out[name] = clone(full[name])
             continue
         out[name] = _merge_field(path, old[name], new, full[name], ctx, eps)
     return dict(sorted(out.items()))
@@ -246,7 +246,7 @@ def _merge_field(path: str, old: dict, new: dict, full: dict, ctx: MappingContex
         if sub in fields:
             fields[sub] = _merge_field(f"{path}.{sub}", fields[sub], sdef, full["fields"][sub], ctx, eps)
         else:
-            fields[sub] = copy.deepcopy(full["fields"][sub])
+            fields[sub] = clone(full["fields"][sub])
     if fields:
         result["fields"] = dict(sorted(fields.items()))
     conflicts.raise_if_any()

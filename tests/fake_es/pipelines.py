@@ -14,13 +14,13 @@ What it must not do: index documents (documents.py calls ``run``).
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 
 from .errors import EsError, RawResponse, illegal_argument, java_str, parse_exception, resource_not_found
 from .javamap import hashmap_order
 from .processors import Dropped, execute, validate_processors
 from .routing import Request, Router, acknowledged
+from .values import clone
 
 TOP_LEVEL = ("description", "processors", "on_failure", "version", "_meta", "deprecated")
 TIMESTAMP_KEYS = ("created_date_millis", "modified_date_millis", "created_date", "modified_date")
@@ -54,7 +54,7 @@ def validate_body(pipeline_id: str, body: object, state) -> dict:
         raise parse_exception(
             f"pipeline [{pipeline_id}] doesn't support one or more provided configuration parameters [{', '.join(extra)}]"
         )
-    return copy.deepcopy(body)
+    return clone(body)
 
 
 def put(req: Request, pipeline_id: str) -> tuple[int, dict]:
@@ -82,7 +82,7 @@ def put(req: Request, pipeline_id: str) -> tuple[int, dict]:
 
 
 def _render(state, record: dict) -> dict:
-    out = copy.deepcopy(record["body"])
+    out = clone(record["body"])
     if state.version.template_and_pipeline_timestamps:
         out["created_date_millis"] = record["created"]
         out["modified_date_millis"] = record["modified"]
@@ -197,7 +197,7 @@ def simulate(req: Request, pipeline_id: str | None = None) -> tuple[int, dict]:
     results = []
     now = state.now_ms()
     for doc in docs:
-        source = copy.deepcopy(doc.get("_source", {}))
+        source = clone(doc.get("_source", {}))
         meta = {"_index": doc.get("_index", "_index"), "_id": doc.get("_id", "_id"), "_ingest.timestamp": now}
         try:
             run_body(state, pipeline, source, meta, (pipeline_id,) if pipeline_id else ())

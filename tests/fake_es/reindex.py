@@ -27,7 +27,6 @@ remote cluster (refused loudly), or create a ``.tasks`` index.
 
 from __future__ import annotations
 
-import copy
 import time
 
 from .documents import SourceSpec, _filter_source, _matches, write_document
@@ -36,6 +35,7 @@ from .errors import EsError, illegal_argument, index_closed, index_not_found, ja
 from .index_resolution import resolve, write_index
 from .routing import Request, Router
 from .scroll import keep_alive_ms
+from .values import clone
 
 ACTION = "indices:data/write/reindex"
 DEFAULT_BATCH = 1000
@@ -214,7 +214,7 @@ def _copy(state, parsed: dict, rps: float, require_alias: bool, status: dict) ->
             raise index_closed(idx.name, idx.uuid)
         for doc_id, doc in idx.docs.items():
             if _matches(parsed["query"], doc["_source"], doc_id):
-                source = copy.deepcopy(doc["_source"])
+                source = clone(doc["_source"])
                 spec = parsed["spec"]
                 if spec.includes or spec.excludes:
                     source = _filter_source(source, "", spec.includes, spec.excludes)
@@ -251,7 +251,7 @@ def _copy(state, parsed: dict, rps: float, require_alias: bool, status: dict) ->
         failures += batch_failures
         if batch_failures:
             break
-    return {"took": int((time.time() - started) * 1000), "timed_out": False, **copy.deepcopy(status),
+    return {"took": int((time.time() - started) * 1000), "timed_out": False, **clone(status),
             "failures": failures}
 
 
@@ -286,7 +286,7 @@ def reindex(req: Request) -> tuple[int, dict]:
         "completed": True,
         "task": {
             "node": state.node_id, "id": task_number, "type": "transport", "action": ACTION,
-            "status": copy.deepcopy(status),
+            "status": clone(status),
             "description": f"reindex from {java_str(parsed['indices'])} to [{parsed['dest']}]",
             "start_time_in_millis": start_ms, "running_time_in_nanos": time.monotonic_ns() - started_ns,
             "cancellable": True, "cancelled": False, "headers": {},
@@ -311,7 +311,7 @@ def get_task(req: Request, task_id: str) -> tuple[int, dict]:
         raise illegal_argument(f"malformed task id {task_id}") from None
     stored = state.tasks.get(task_id)
     if stored is not None:
-        return 200, copy.deepcopy(stored)
+        return 200, clone(stored)
     cause = None if state.tasks else index_not_found(TASKS_INDEX)
     missing = resource_not_found(f"task [{task_id}] isn't running and hasn't stored its results")
     missing.caused_by = cause

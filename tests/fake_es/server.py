@@ -136,15 +136,10 @@ class _Handler(BaseHTTPRequestHandler):
             ctype = f"application/vnd.elasticsearch+json;compatible-with={accept_compat.group(1)}"
         else:
             ctype = "application/json"
-        data = b""
+        data = payload
         if isinstance(payload, str):  # a streamed answer (server-sent events), sent as it is
             ctype = extra.pop("Content-Type", "text/plain")
-            data, payload = payload.encode("utf-8"), None
-        if payload is not None and self.command != "HEAD":
-            if "filter_path" in query and not _is_error(status, payload):
-                payload = apply_filter_path(payload, query["filter_path"])
-            indent = 2 if query.get("pretty") in ("", "true") else None
-            data = json.dumps(payload, indent=indent).encode("utf-8")
+            data = payload.encode("utf-8")
         self.send_response(status)
         self.send_header("X-Elastic-Product", "Elasticsearch")
         self.send_header("Content-Type", ctype)
@@ -156,7 +151,10 @@ class _Handler(BaseHTTPRequestHandler):
         if data:
             self.wfile.write(data)
 
-    def _dispatch(self, request: Request, headers: dict[str, str]) -> tuple[int, Any, dict]:
+    def _dispatch(self, request: Request, headers: dict[str, str]) -> tuple[int, bytes | str, dict]:
+        """The status, the body (serialized JSON, or the text of a streamed answer) and the extra
+        headers. The answer is filtered and serialized under the state's lock, so that a handler
+        may answer with the stored objects themselves: no other request changes them meanwhile."""
         fake = self.fake
         warnings: list[str] = []
         try:
@@ -171,19 +169,30 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.state.warnings.clear()
                 try:
                     result = fake.router.dispatch(request)
+                    status, payload = result if isinstance(result, tuple) else (200, result)
+                    data = self._serialized(request, status, payload)
                 finally:
                     warnings = list(fake.state.warnings)
                     fake.state.warnings.clear()
-            status, payload = result if isinstance(result, tuple) else (200, result)
-            return status, payload, self._warning_headers(warnings)
+            return status, data, self._warning_headers(warnings)
         except EsError as err:
-            return err.status, err.to_body(), self._warning_headers(warnings)
+            return err.status, self._serialized(request, err.status, err.to_body()), self._warning_headers(warnings)
         except RawResponse as raw:
-            return raw.status, raw.body, raw.headers
+            return raw.status, self._serialized(request, raw.status, raw.body), raw.headers
         except Exception as exc:  # a bug in the fake: make it loud, shaped like ES
             traceback.print_exc(file=sys.stderr)
             err = EsError("exception", f"fake Elasticsearch internal error: {exc!r}", 500)
-            return 500, err.to_body(), {}
+            return 500, self._serialized(request, 500, err.to_body()), {}
+
+    def _serialized(self, request: Request, status: int, payload: Any) -> bytes | str:
+        if isinstance(payload, str):
+            return payload
+        if payload is None or self.command == "HEAD":
+            return b""
+        if "filter_path" in request.query and not _is_error(status, payload):
+            payload = apply_filter_path(payload, request.query["filter_path"])
+        indent = 2 if request.query.get("pretty") in ("", "true") else None
+        return json.dumps(payload, indent=indent).encode("utf-8")
 
     def _warning_headers(self, warnings: list[str]) -> dict:
         """Deprecation warnings as ES sends them: one ``Warning: 299 Elasticsearch-<version>-<build

@@ -44,7 +44,6 @@ What it must not do: create indices (indices.py applies the result).
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 from functools import lru_cache
 
@@ -64,6 +63,7 @@ from .javamap import hashmap_order, putall_order
 from .mappings import check_timestamp_field, check_total_fields, parse_root, unwrap_type, wrap_parse_failure
 from .routing import Request, Router, acknowledged
 from .state import new_uuid
+from .values import clone
 
 TEMPLATE_KEYS = ("settings", "mappings", "aliases", "lifecycle", "data_stream_options")
 COMPONENT_KEYS = ("template", "version", "_meta", "deprecated")
@@ -221,7 +221,7 @@ def normalize_template_section(name: str, raw: object, state, component: bool = 
                                index_settings.normalize(out["settings"]))
         # An empty mappings object is dropped by GET; one that is empty only inside "_doc" is
         # kept (and shown as {}; 8.19.21, 9.5.2): the latter is stored still wrapped.
-        out["mappings"] = copy.deepcopy(mappings if mappings or not raw["mappings"] else raw["mappings"])
+        out["mappings"] = clone(mappings if mappings or not raw["mappings"] else raw["mappings"])
     if raw.get("aliases") is not None:
         if not isinstance(raw["aliases"], dict):
             raise x_content_parse(f"[1:2] [{section}] failed to parse field [template]", caused_by=x_content_parse(
@@ -249,7 +249,7 @@ def composite(state, body: dict, components: dict | None = None) -> tuple[dict, 
         flat.update(index_settings.normalize(section.get("settings")))
         if section.get("mappings") is not None:
             mappings.append(section["mappings"])
-        aliases.update(copy.deepcopy(section.get("aliases", {})))
+        aliases.update(clone(section.get("aliases", {})))
     return flat, mappings, aliases
 
 
@@ -342,7 +342,7 @@ def _int_field(section: str, key: str, value: object) -> int:
 def _object_field(section: str, key: str, value: object) -> dict:
     if not isinstance(value, dict):
         raise x_content_parse(f"[1:2] [{section}] {key} doesn't support values of type: {token_name(value)}")
-    return copy.deepcopy(value)
+    return clone(value)
 
 
 def _name_errors(name: str) -> list[str]:
@@ -408,7 +408,7 @@ def put_component(req: Request, name: str) -> tuple[int, dict]:
 
 
 def _render(state, record: dict, flat_settings: bool) -> dict:
-    body = copy.deepcopy(record["body"])
+    body = clone(record["body"])
     section = body.get("template")
     if section is not None and section.get("mappings") == {}:
         del section["mappings"]  # GET drops empty mappings (8.19.21, 9.5.2)
@@ -587,7 +587,7 @@ def prepare_index_template(state, name: str, body: object, create: bool) -> dict
         stored["version"] = version
     for key in ("_meta", "allow_auto_create", "deprecated"):
         if body.get(key) is not None:
-            stored[key] = copy.deepcopy(body[key])
+            stored[key] = clone(body[key])
     if body.get("data_stream") is not None:
         stored["data_stream"] = {"hidden": False, "allow_custom_routing": False, **body["data_stream"]}
     if ignore_missing is not None:

@@ -215,3 +215,25 @@ def test_a_name_of_thousands_of_characters_is_shown_by_its_start(tmp_path):
         load_manifests([str(directory)])
     rendered = info.value.diagnostics[0].render()
     assert "index name is too long" in rendered and "characters)" in rendered and len(rendered) < 600
+
+
+def test_a_text_read_again_is_read_as_the_first_time_whatever_its_form():
+    """The loader remembers what each plain text resolved to; quoting, tags and the other
+    documents of the file must still decide each value on its own."""
+    from eisops.manifest.loader import load_text
+    text = ("a: [1, '1', !!str 1, 1, 1.0, 1e3, true, 'true', True, null, '', ~, 0x1F, 0o17, 017, on, yes]\n"
+            "---\n"
+            "b: [1, 1.0, true, null, .inf_text, 9223372036854775807, 9223372036854775808]\n")
+    documents, problems = load_text(text, "m.yaml")
+    assert not problems
+    a = documents[0].data["a"]
+    assert [(type(v).__name__, v) for v in a] == [
+        ("int", 1), ("str", "1"), ("str", "1"), ("int", 1), ("float", 1.0), ("float", 1000.0), ("bool", True),
+        ("str", "true"), ("bool", True), ("NoneType", None), ("str", ""), ("NoneType", None), ("int", 31),
+        ("int", 15), ("int", 17), ("str", "on"), ("str", "yes")]  # YAML 1.2 core schema: 017 is decimal
+    b = documents[1].data["b"]
+    assert [(type(v).__name__, v) for v in b] == [
+        ("int", 1), ("float", 1.0), ("bool", True), ("NoneType", None), ("str", ".inf_text"),
+        ("int", 9223372036854775807), ("int", 9223372036854775808)]
+    a.append(2)
+    assert documents[1].data["b"][0] == 1  # one list each: only immutable values are shared

@@ -17,7 +17,6 @@ applying.
 
 from __future__ import annotations
 
-import copy
 import os
 import dataclasses
 import functools
@@ -28,6 +27,7 @@ from eisops.cluster import concurrently, records
 from eisops.cluster import path, version_tuple
 from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
+from eisops.plan.values import copied
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
 from eisops.resources.base import USER_INDICES, LiveObject, PlanContext, ResourceKind, body_digest
 from eisops.resources.inference_endpoint.models import (
@@ -243,9 +243,9 @@ class InferenceEndpointKind(ResourceKind):
                                    "service_settings": dict(spec.get("service_settings") or {})}
         for key in ("task_settings", "chunking_settings"):
             if key in spec:
-                request[key] = copy.deepcopy(spec[key])
+                request[key] = copied(spec[key])
         request = without_paths(request, paths)
-        comparable = copy.deepcopy(request)
+        comparable = copied(request)
         comparable["task_type"] = task
         salt = (record or {}).get("salt")
         recorded = (record or {}).get("secrets") or {}
@@ -414,11 +414,11 @@ class InferenceEndpointKind(ResourceKind):
                        and c.path[1] in ALLOCATION_SETTINGS and service in ALLOCATION_SERVICES}
         for key in sorted(allocations):
             if key in (request.get("service_settings") or {}):
-                update_body.setdefault("service_settings", {})[key] = copy.deepcopy(request["service_settings"][key])
+                update_body.setdefault("service_settings", {})[key] = copied(request["service_settings"][key])
         if "task_settings" in changed_top:
-            update_body["task_settings"] = copy.deepcopy(request.get("task_settings") or {})
+            update_body["task_settings"] = copied(request.get("task_settings") or {})
         if "chunking_settings" in changed_top:
-            update_body["chunking_settings"] = copy.deepcopy(request.get("chunking_settings"))
+            update_body["chunking_settings"] = copied(request.get("chunking_settings"))
         # The secrets of each part the update sends go with it (filled in when it is sent).
         update_secrets = [(where, value) for where, value in secrets if where[0] in update_body]
         return ResourceChange(

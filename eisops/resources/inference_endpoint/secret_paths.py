@@ -14,9 +14,9 @@ elastic/elasticsearch ``CustomService``, 8.19+), which must reach Elasticsearch 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from eisops.plan.values import copied
 from eisops.secrets import SENSITIVE, is_fingerprint, parse_reference, source_key
 
 #: service_settings keys Elasticsearch keeps in its secrets index and never returns.
@@ -120,7 +120,7 @@ def set_path(body: dict[str, Any], path: tuple, value: Any) -> None:
 
 def without_paths(body: dict[str, Any], paths: list[tuple]) -> dict[str, Any]:
     """A copy of ``body`` without the values at ``paths`` (a list item is removed from its list)."""
-    out = copy.deepcopy(body)
+    out = copied(body)
     for path in sorted(paths, key=lambda p: [str(k) for k in p], reverse=True):
         node: Any = out
         for key in path[:-1]:
@@ -135,7 +135,7 @@ def without_paths(body: dict[str, Any], paths: list[tuple]) -> dict[str, Any]:
 def resolved(spec: dict[str, Any], refs: list[tuple[tuple, str, bool]], values: dict[str, str]) -> dict[str, Any]:
     """The spec with each reference's value from ``values`` (source -> value); one not there
     stays as written."""
-    out = copy.deepcopy(spec)
+    out = copied(spec)
     for path, source, _ in refs:
         if source in values:
             set_path(out, path, values[source])
