@@ -8,11 +8,11 @@ import click
 
 from eisops import __version__
 from eisops.cli.app import App, connection_options, echo_warnings, manifest_paths, paths_argument
-from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from eisops.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, ConnectionFailed
 from eisops.planning.validate import load_manifests, select_targets
 from eisops.plan.model import Action
 from eisops.plan import saved
-from eisops.planning.planner import build_plan
+from eisops.planning.planner import build_plan, send_reads_ahead
 from eisops.render.json import render_json
 from eisops.render.text import render_text
 
@@ -38,11 +38,24 @@ def plan(app: App, paths: tuple[str, ...], url: str | None, ca_cert: str | None,
     """Compare the manifests under PATHS (default: manifests) with the cluster and show the changes."""
     if out and offline:
         raise click.UsageError("an offline plan cannot be saved for apply: it was made without the cluster")
-    manifest = select_targets(load_manifests(manifest_paths(paths), require_environment=not offline), list(targets))
-    manifest = dataclasses.replace(manifest, adopt=adopt)
-    echo_warnings(manifest)
-    cluster = None if offline else app.connect(url, ca_cert, detect_version=False)  # asked with the reads
+    cluster = None
+    if not offline:
+        # The reads that need no manifest go first, and their answers come while the manifests
+        # load. A connection that cannot be made is tried again after them, so that problems in
+        # the manifests are still said first.
+        try:
+            cluster = app.connect(url, ca_cert, detect_version=False)  # the version is asked with the reads
+        except ConnectionFailed:
+            pass
+        else:
+            send_reads_ahead(cluster)
     try:
+        manifest = select_targets(load_manifests(manifest_paths(paths), require_environment=not offline),
+                                  list(targets))
+        manifest = dataclasses.replace(manifest, adopt=adopt)
+        echo_warnings(manifest)
+        if cluster is None and not offline:
+            cluster = app.connect(url, ca_cert, detect_version=False)
         result, _ = build_plan(manifest, cluster, observe=bool(out))
         if out and cluster is not None:
             saved.write(out, result, saved.PlanSource(__version__, cluster.version,

@@ -8,6 +8,7 @@ without them. It never prints.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
@@ -16,6 +17,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Where eisops looks for Elasticsearch unless told (ELASTICSEARCH_URL, --url).
 DEFAULT_URL = "http://localhost:9200"
+
+
+@dataclass(frozen=True)
+class Read:
+    """A GET whose answer depends on nothing the manifests say (a kind's listing, the version):
+    a plan may send it ahead, before the manifests are loaded (``Cluster.send_ahead``), and the
+    kind that reads it (``Cluster.read``) then takes the answer that came meanwhile."""
+
+    path: str
+    params: tuple[tuple[str, Any], ...] = ()
+    missing_ok: bool = False
 
 
 def path(*segments: str) -> str:

@@ -16,12 +16,13 @@ import platform
 import random
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote
 
 from eisops import __version__, secrets
-from eisops.cluster import DEFAULT_URL, path, version_tuple  # noqa: F401 - also imported from here
+from eisops.cluster import DEFAULT_URL, Read, path, version_tuple  # noqa: F401 - also imported from here
 from eisops.cluster import transport
 from eisops.errors import ClusterRequestError, ConnectionFailed
 
@@ -126,6 +127,47 @@ class Cluster:
         self.timeout = DEFAULT_TIMEOUT
         #: Called with one plain line for each retry (the CLI prints it on standard error).
         self.on_retry: Callable[[str], None] | None = None
+        #: Reads sent ahead (send_ahead) whose answers no kind has taken yet.
+        self._ahead: dict[Read, Future] = {}
+        self._ahead_lock = threading.Lock()
+        self._closed = False
+
+    def send_ahead(self, reads: "list[Read]") -> None:
+        """Send ``reads`` now, each in a thread of its own, so that their answers come while the
+        caller does other work (a plan loads its manifests): ``read`` then takes each answer,
+        or its error, once. Only for reads made before any write, and only by a command that
+        writes nothing after them (a plan): an answer taken later would be out of date. The
+        threads are daemons: a command that stops early (its manifests are invalid) does not
+        wait for them."""
+        for read in reads:
+            future: Future = Future()
+            with self._ahead_lock:
+                if read in self._ahead:
+                    continue
+                self._ahead[read] = future
+            threading.Thread(target=self._send_ahead, args=(read, future), name="eisops-ahead", daemon=True).start()
+
+    def _send_ahead(self, read: Read, future: Future) -> None:
+        try:
+            future.set_result(self._get(read))
+        except BaseException as exc:  # noqa: BLE001 - handed over to whoever reads it
+            future.set_exception(exc)
+
+    def read(self, read: Read) -> Any:
+        """The answer to ``read``: the one sent ahead when there is one (taken once), else asked now."""
+        with self._ahead_lock:
+            future = self._ahead.pop(read, None)
+        if future is not None:
+            return future.result()
+        return self._get(read)
+
+    def forget_ahead(self) -> None:
+        """Drop the answers sent ahead that no kind took: any read from now on is asked afresh."""
+        with self._ahead_lock:
+            self._ahead.clear()
+
+    def _get(self, read: Read) -> Any:
+        return self.request("GET", read.path, params=dict(read.params) or None, missing_ok=read.missing_ok)
 
     def request(
         self,
@@ -152,6 +194,8 @@ class Cluster:
         may take long to answer (creating an inference endpoint deploys or calls a model);
         ``accept`` the JSON a request answers with (``text/event-stream`` for a streamed answer).
         """
+        if method != "GET" and self._ahead:
+            self.forget_ahead()  # an answer read before a write would be out of date after it
         query = "&".join(f"{k}={_quote(_param(v))}" for k, v in (params or {}).items() if v is not None)
         target = f"{url_path}?{query}" if query else url_path
         headers = {**_JSON, "accept": accept} if accept else _JSON
@@ -223,7 +267,7 @@ class Cluster:
         pause = retry_after if retry_after is not None else random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt))
         if time.monotonic() + pause >= deadline:
             return False
-        if self.on_retry is not None:
+        if self.on_retry is not None and not self._closed:  # a read sent ahead by a command that stopped: quiet
             self.on_retry(f"Retrying {method} {url_path} in {pause:.1f}s ({why}; attempt {attempt + 1})")
         time.sleep(pause)
         return True
@@ -246,6 +290,8 @@ class Cluster:
         return ((body or {}).get("metadata") or {}).get("cluster_uuid")
 
     def close(self) -> None:
+        self._closed = True
+        self.forget_ahead()
         self.transport.close()
 
 
@@ -386,10 +432,14 @@ def connect(settings: ConnectionSettings, on_retry: Callable[[str], None] | None
     return cluster
 
 
+#: The lowest node version. ``GET /`` lives in a module that some distributions lack, so ask _nodes.
+VERSION = Read("/_nodes/_local", (("filter_path", "nodes.*.version"),))
+
+
 def _detect_version(cluster: Cluster) -> str | None:
     """The lowest node version. ``GET /`` lives in a module that some distributions lack, so ask _nodes."""
     try:
-        body = cluster.request("GET", "/_nodes/_local", params={"filter_path": "nodes.*.version"})
+        body = cluster.read(VERSION)
     except ClusterRequestError as exc:
         if exc.status == 403:
             return None  # no monitor privilege: carry on without the version

@@ -153,6 +153,7 @@ class _YamlProblem(Exception):
 
 
 _STR = "tag:yaml.org,2002:str"
+_SCALAR_EVENT = yaml.ScalarEvent
 #: The longest plain text whose reading is remembered for the rest of its file (longer ones
 #: rarely repeat, and a file of unique values would otherwise be held twice).
 _REMEMBERED_TEXT = 64
@@ -199,6 +200,14 @@ class _Builder:
         event = self.loader.get_event()
         if depth > MAX_DEPTH:
             raise _YamlProblem(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+        if (type(event) is _SCALAR_EVENT and event.tag is None and event.anchor is None and event.implicit[0]
+                and self.locations is None):
+            # Most values: a plain scalar, read as a string, with nothing to record (a shortcut
+            # through _scalar, for speed only).
+            text = event.value
+            if self.plain_tags.get(text) == _STR:
+                return text, 1
+            return self._scalar(event), 1
         if self.locations is not None and path not in self.locations:
             self.locations[path] = self._place(event.start_mark)
         if isinstance(event, yaml.AliasEvent):
@@ -372,13 +381,14 @@ def _parse(text: str, file: str, documents: list[tuple[int, Any]],
     try:
         loader.get_event()  # StreamStartEvent
         index = 0
+        builder = _Builder(loader, file, None)  # one for the file: its alias bound and what it remembers
         while not loader.check_event(yaml.StreamEndEvent):
             start = loader.get_event()  # DocumentStartEvent
             if index >= MAX_DOCUMENTS:
                 raise _YamlProblem(start.start_mark, f"more than {MAX_DOCUMENTS:,} documents in one file; split "
                                                      "the manifests into several files")
             recorded: dict[tuple, Location] | None = {} if locations is not None else None
-            builder = _Builder(loader, file, recorded)
+            builder.locations = recorded
             data = builder.document()
             if data is not None:  # an empty document, e.g. a trailing '---', is skipped but counted
                 documents.append((index, data))

@@ -35,6 +35,17 @@ if TYPE_CHECKING:  # pragma: no cover
 KIND_ORDER = {kind.kind: i for i, kind in enumerate(KINDS)}
 
 
+def send_reads_ahead(cluster: "Cluster") -> None:
+    """Send now the reads that need nothing from the manifests (the server version, every kind's
+    listings), so that their answers come while a plan loads its manifests; ``read_live_state``
+    takes them. Only for a plan: it writes nothing after its reads. Apply reads after it has
+    taken its lock, never before."""
+    from eisops.cluster.connection import VERSION
+
+    reads = [] if getattr(cluster, "version_known", True) else [VERSION]
+    cluster.send_ahead(reads + [read for kind in KINDS for read in kind.reads_ahead()])
+
+
 def read_live_state(cluster: "Cluster", ctx: PlanContext) -> None:
     """Every kind's live objects, each kind in a fixed number of requests, the kinds' reads sent
     concurrently (and within a kind, the reads that do not depend on each other), with the
@@ -46,6 +57,7 @@ def read_live_state(cluster: "Cluster", ctx: PlanContext) -> None:
                            *(functools.partial(kind.read_live, cluster, ctx) for kind in KINDS))
     if version_pending:  # its error first, as connecting would have raised it before any read
         ctx.version = futures.pop(0).result()
+    cluster.forget_ahead()  # what no kind took is not kept for a later read (apply's read-back)
     for kind, future in zip(KINDS, futures):  # in a fixed order, so the first error raised is always the same one
         ctx.live[kind.kind] = future.result()
 

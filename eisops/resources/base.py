@@ -23,6 +23,7 @@ from eisops.plan.values import copied
 from eisops.plan.model import Action, FieldChange, Observation, Operation, ResourceChange
 
 if TYPE_CHECKING:  # pragma: no cover
+    from eisops.cluster import Read
     from eisops.cluster.connection import Cluster
     from eisops.errors import Diagnostic
     from eisops.manifest.model import Manifest, Resource
@@ -181,6 +182,12 @@ class ResourceKind(ABC):
         return []
 
     # ----------------------------------------------------------- live state
+    def reads_ahead(self) -> "tuple[Read, ...]":
+        """The reads of ``read_live`` that need nothing from the manifests (listings of the whole
+        kind): a plan sends them before it loads the manifests, and ``read_live`` takes their
+        answers through ``cluster.read``."""
+        return ()
+
     @abstractmethod
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         """Every live object of the kind that matters, in a fixed number of requests."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster import path
+from eisops.cluster import Read, path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import template_block
 from eisops.resources.base import (TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,
@@ -73,13 +73,19 @@ class ComponentTemplateKind(WholeBodyKind):
         check = template_block.simulate_block(ctx, (body or {}).get("template"))
         return (check,) if check else ()
 
+    def reads_ahead(self) -> tuple[Read, ...]:
+        return (ALL_TEMPLATES,)
+
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
-        body = cluster.request("GET", "/_component_template", missing_ok=True) or {}
-        return _objects(body)
+        return _objects(cluster.read(ALL_TEMPLATES) or {})
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         found = self.read_live(cluster, ctx)  # all of them: one request, where names would be one each
         return {name: found[name] for name in names if name in found}
+
+
+#: Every component template, in one request (a 404 with no templates at all).
+ALL_TEMPLATES = Read("/_component_template", missing_ok=True)
 
 
 def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:

@@ -22,7 +22,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster import concurrently, path, version_tuple
+from eisops.cluster import Read, concurrently, path, version_tuple
 from eisops.plan.diff import diff_bodies
 from eisops.plan.values import copied
 from eisops.cluster import records
@@ -46,6 +46,9 @@ UPDATABLE_ROOT = frozenset({"_meta", "dynamic", "dynamic_templates", "runtime", 
 #: http.max_initial_line_length is 4kb, and the path carries other text too.
 MAX_NAMES_LENGTH = 3000
 WILDCARDS = "open,closed,hidden"
+#: Which indices carry eisops' marker: one request, answering only the marker.
+MARKED = Read(f"/{USER_INDICES}/_mapping", (("expand_wildcards", WILDCARDS),
+                                            ("filter_path", "*.mappings._meta.managed_by")))
 #: The key of the index mapping's ``_meta`` where eisops records which settings and aliases the
 #: manifest declared when it last wrote the index: so a setting or an alias that later leaves the
 #: manifest is reset or removed, while those that templates added are left alone.
@@ -129,6 +132,9 @@ class IndexKind(ResourceKind):
         return template_block.block_references(resource.spec, ())
 
     # ------------------------------------------------------------------ live state
+    def reads_ahead(self) -> tuple[Read, ...]:
+        return (MARKED,)
+
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         declared = sorted({r.name for r in ctx.manifest.of_kind(self.kind)})
         project = getattr(getattr(ctx.manifest, "project", None), "name", None)
@@ -138,8 +144,7 @@ class IndexKind(ResourceKind):
         #    documents they hold (what a migration copies, what a deletion loses); and the
         #    migrations an earlier apply did not finish.
         marked, declared_found, declared_counts, migrations = concurrently(
-            lambda: cluster.request("GET", f"/{USER_INDICES}/_mapping", params={
-                "expand_wildcards": WILDCARDS, "filter_path": "*.mappings._meta.managed_by"}),
+            lambda: cluster.read(MARKED),
             lambda: self._fetch(cluster, declared),
             lambda: _document_counts(cluster, declared),
             lambda: records.read_migrations(cluster, project, declared))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster import path
+from eisops.cluster import Read, path
 from eisops.errors import Diagnostic
 from eisops.plan.model import Action, Operation, ResourceChange
 from eisops.resources import template_block
@@ -160,9 +160,11 @@ class IndexTemplateKind(WholeBodyKind):
             return (check,) if check else ()
         return (template_block.simulate_request(body, name=change.name),)
 
+    def reads_ahead(self) -> tuple[Read, ...]:
+        return (ALL_TEMPLATES,)
+
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
-        body = cluster.request("GET", "/_index_template", missing_ok=True) or {}
-        return _objects(body)
+        return _objects(cluster.read(ALL_TEMPLATES) or {})
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         found = self.read_live(cluster, ctx)  # all of them: one request, where names would be one each
@@ -195,6 +197,10 @@ class IndexTemplateKind(WholeBodyKind):
             return change
         return ResourceChange(change.kind, change.name, Action.BLOCKED, rule, before=change.before,
                               after=change.after, changes=change.changes)
+
+
+#: Every composable index template, in one request (a 404 with no templates at all).
+ALL_TEMPLATES = Read("/_index_template", missing_ok=True)
 
 
 def _objects(body: dict[str, Any]) -> dict[str, LiveObject]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from eisops.cluster import concurrently, path
+from eisops.cluster import Read, concurrently, path
 from eisops.plan.model import Operation, ResourceChange
 from eisops.resources import index_settings, template_block
 from eisops.resources.base import (USER_INDICES, TIMESTAMP_KEYS, LiveObject, PlanContext, Reference, WholeBodyKind, marked_object,
@@ -37,6 +37,13 @@ def iter_processors(processors: Any, path_: tuple) -> Iterator[tuple[tuple, str,
         inner = options.get("processor")  # foreach
         if isinstance(inner, dict):
             yield from iter_processors([inner], here + ("processor",))
+
+
+#: Every pipeline, in one request (a 404 with {} when there are none).
+ALL_PIPELINES = Read("/_ingest/pipeline", missing_ok=True)
+#: The indices that name a pipeline as their default or final one.
+PIPELINE_USERS = Read(f"/{USER_INDICES}/_settings/index.default_pipeline,index.final_pipeline",
+                      (("expand_wildcards", "open,closed,hidden"), ("flat_settings", True)))
 
 
 class IngestPipelineKind(WholeBodyKind):
@@ -140,15 +147,15 @@ class IngestPipelineKind(WholeBodyKind):
                 users.add(index)
         return users
 
+    def reads_ahead(self) -> tuple[Read, ...]:
+        return (ALL_PIPELINES, PIPELINE_USERS)
+
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         # One request for all pipelines; 404 with {} means there are none (reference 5). And at
         # the same time, which indices name a pipeline as their default or final pipeline:
         # Elasticsearch refuses to delete such a pipeline (7.16+), so the plan must know. One
         # request, whatever the number.
-        pipelines, users = concurrently(
-            lambda: cluster.request("GET", "/_ingest/pipeline", missing_ok=True),
-            lambda: cluster.request("GET", f"/{USER_INDICES}/_settings/index.default_pipeline,index.final_pipeline",
-                                    params={"expand_wildcards": "open,closed,hidden", "flat_settings": True}))
+        pipelines, users = concurrently(lambda: cluster.read(ALL_PIPELINES), lambda: cluster.read(PIPELINE_USERS))
         body = pipelines.result() or {}
         ctx.state[self.kind] = {"index_pipelines": users.result() or {}}
         return {
@@ -158,7 +165,7 @@ class IngestPipelineKind(WholeBodyKind):
         }
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
-        body = cluster.request("GET", "/_ingest/pipeline", missing_ok=True) or {}
+        body = cluster.read(ALL_PIPELINES) or {}
         return {name: marked_object(name, body[name], body[name].get("_meta"))
                 for name in names if isinstance(body.get(name), dict)}
 

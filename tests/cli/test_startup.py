@@ -1,6 +1,6 @@
-"""What a command loads before it runs: ``eisops --help`` needs neither the Elasticsearch client,
-deepdiff nor pydantic, and ``validate`` no client (start-up time is measured by the benchmarks,
-these tests hold the imports that make it)."""
+"""What a command loads before it runs: ``eisops --help`` needs neither the HTTP layer, deepdiff
+nor pydantic, ``validate`` no HTTP layer, and no command the official Elasticsearch client (a test
+dependency; start-up time is measured by the benchmarks, these tests hold the imports that make it)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-print("loaded:" + ",".join(sorted(m for m in ("elasticsearch", "elastic_transport", "deepdiff", "pydantic")
-                                  if m in sys.modules)), file=sys.stderr)
+print("loaded:" + ",".join(sorted(m for m in ("elasticsearch", "elastic_transport", "eisops.cluster.transport",
+                                             "http.client", "deepdiff", "pydantic") if m in sys.modules)),
+      file=sys.stderr)
 """
 
 
@@ -29,11 +30,16 @@ def loaded(*args: str) -> set[str]:
     return set(filter(None, line[len("loaded:"):].split(",")))
 
 
+HTTP = {"eisops.cluster.transport", "http.client"}
+CLIENT = {"elasticsearch", "elastic_transport"}
+
+
 @pytest.mark.parametrize("args, absent", [
-    (("--help",), {"elasticsearch", "elastic_transport", "deepdiff", "pydantic"}),
-    (("--version",), {"elasticsearch", "elastic_transport", "deepdiff", "pydantic"}),
-    (("validate", "manifests"), {"elasticsearch", "elastic_transport", "deepdiff", "pydantic"}),
-    (("plan", "manifests", "--offline"), {"elasticsearch", "elastic_transport", "pydantic"}),
+    (("--help",), CLIENT | HTTP | {"deepdiff", "pydantic"}),
+    (("--version",), CLIENT | HTTP | {"deepdiff", "pydantic"}),
+    (("validate", "manifests"), CLIENT | HTTP | {"deepdiff", "pydantic"}),
+    (("plan", "manifests", "--offline"), CLIENT | HTTP | {"pydantic"}),
+    (("plan", "manifests", "--url", "http://127.0.0.1:9"), CLIENT | {"pydantic"}),  # a plan that connects
 ])
 def test_commands_load_only_what_they_use(args, absent):
     assert not loaded(*args) & absent
@@ -46,3 +52,8 @@ def test_every_listed_command_loads_under_its_name():
     ctx = click.Context(cli)
     for name in COMMANDS:
         assert cli.get_command(ctx, name).name == name
+
+
+def test_a_plan_that_connects_loads_the_http_layer_and_not_the_client():
+    modules = loaded("plan", "manifests", "--url", "http://127.0.0.1:9")
+    assert HTTP <= modules and not modules & CLIENT

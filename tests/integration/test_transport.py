@@ -8,6 +8,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -208,3 +209,41 @@ def test_a_ca_certificate_file_that_is_not_one_is_refused(tmp_path):
     bad.write_text("not a certificate\n")
     with pytest.raises(ConnectionFailed, match=f"cannot use the CA certificate file {bad}"):
         connect(ConnectionSettings(url="https://127.0.0.1:9200", ca_cert=str(bad)), detect_version=False)
+
+
+def test_a_read_sent_ahead_is_answered_once_and_a_write_drops_the_rest(recorder):
+    from eisops.cluster import Read
+
+    handler, url = recorder()
+    listing, other = Read("/_component_template", missing_ok=True), Read("/_index_template", missing_ok=True)
+    cluster = connect(ConnectionSettings(url=url), detect_version=False)
+    cluster.send_ahead([listing, other])
+    deadline = time.monotonic() + 10
+    while len(handler.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cluster.read(listing) == {} and len(handler.requests) == 2  # the answer that came ahead
+    assert cluster.read(listing) == {} and len(handler.requests) == 3  # taken once: asked again
+    cluster.request("PUT", "/_component_template/c", body={"template": {}})
+    assert cluster.read(other) == {} and len(handler.requests) == 5  # sent before the write: asked afresh
+    cluster.close()
+
+
+def test_invalid_manifests_are_reported_before_a_cluster_that_cannot_be_reached(tmp_path):
+    """The plan sends its first reads before it loads the manifests; the manifests' problems still
+    come first, and the command does not wait for reads nobody answers."""
+    manifests = write_manifests(tmp_path / "m", {"eisops.yaml": "project: p\n",
+                                                 "p.yaml": "kind: IngestPipeline\nname: p\nspec: {processors: 3}\n"})
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # takes connections, never answers
+    try:
+        for url in (f"http://127.0.0.1:{silent.getsockname()[1]}", "http://localhost", "ftp://x:1"):
+            started = time.monotonic()
+            result = subprocess.run([sys.executable, "-m", "eisops", "plan", str(manifests), "--url", url],
+                                    capture_output=True, text=True, timeout=30)
+            assert result.returncode == 1, result.stderr
+            assert "processors must be a list of processors" in result.stderr, result.stderr
+            assert "Elasticsearch" not in result.stderr and "URL" not in result.stderr, result.stderr
+            assert time.monotonic() - started < 20  # the default timeout is 60 s: nothing waited for it
+    finally:
+        silent.close()

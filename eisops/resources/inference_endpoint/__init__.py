@@ -23,7 +23,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from eisops.cluster import concurrently, records
+from eisops.cluster import Read, concurrently, records
 from eisops.cluster import path, version_tuple
 from eisops.errors import ClusterRequestError, EisopsError
 from eisops.plan.diff import diff_bodies
@@ -186,11 +186,14 @@ class InferenceEndpointKind(ResourceKind):
         return problems
 
     # ------------------------------------------------------------------ live state
+    def reads_ahead(self) -> tuple[Read, ...]:
+        return (ALL_ENDPOINTS, ENDPOINT_USERS, SERVICES)
+
     def read_live(self, cluster: "Cluster", ctx: PlanContext) -> dict[str, LiveObject]:
         # The endpoints, eisops' record of them, who uses them and the services offered: four
         # reads that do not depend on each other, sent at once.
         listed, recorded, usage, services = concurrently(
-            lambda: cluster.request("GET", "/_inference/_all"),
+            lambda: cluster.read(ALL_ENDPOINTS),
             lambda: records.read(cluster, _project_of(ctx)),
             lambda: read_usage(cluster),
             lambda: read_services(cluster))
@@ -215,7 +218,7 @@ class InferenceEndpointKind(ResourceKind):
 
     def read_back(self, cluster: "Cluster", names: list[str], ctx: PlanContext) -> dict[str, LiveObject]:
         """The endpoints and eisops' record of them as apply left them (read at once)."""
-        listed, recorded = concurrently(lambda: cluster.request("GET", "/_inference/_all"),
+        listed, recorded = concurrently(lambda: cluster.read(ALL_ENDPOINTS),
                                         lambda: records.read(cluster, _project_of(ctx)))
         body = listed.result() or {}
         state = recorded.result()
@@ -596,6 +599,11 @@ def _no_such_api(exc: ClusterRequestError) -> bool:
 #: ``DELETE _inference/<id>?dry_run=true`` reports (1.9), for every endpoint in one request.
 USAGE_FILTER = ("*.mappings.**.inference_id,*.mappings.**.search_inference_id,"
                 "*.mappings.**.model_settings.task_type")
+#: Every endpoint (one request), the mappings' references to endpoints, the services offered.
+ALL_ENDPOINTS = Read("/_inference/_all")
+ENDPOINT_USERS = Read(f"/{USER_INDICES}/_mapping", (("expand_wildcards", "open,closed,hidden"),
+                                                    ("filter_path", USAGE_FILTER)))
+SERVICES = Read("/_inference/_services")
 
 
 def read_services(cluster: "Cluster") -> dict[str, list[str]] | None:
@@ -603,7 +611,7 @@ def read_services(cluster: "Cluster") -> dict[str, list[str]] | None:
     Elastic Inference Service is listed only where the cluster is authorized for it). None when
     the cluster does not say (an older version): then nothing is refused for it."""
     try:
-        body = cluster.request("GET", "/_inference/_services")
+        body = cluster.read(SERVICES)
     except ClusterRequestError as exc:
         if exc.status in (400, 403, 404, 405):
             return None
@@ -616,8 +624,7 @@ def read_services(cluster: "Cluster") -> dict[str, list[str]] | None:
 
 def read_usage(cluster: "Cluster") -> dict[str, list[str]]:
     """inference_id -> indices whose mappings name it (semantic_text inference_id or search_inference_id)."""
-    body = cluster.request("GET", f"/{USER_INDICES}/_mapping", params={"expand_wildcards": "open,closed,hidden",
-                                                        "filter_path": USAGE_FILTER}) or {}
+    body = cluster.read(ENDPOINT_USERS) or {}
     usage: dict[str, set[str]] = {}
     populated: dict[str, set[str]] = {}
     for index, mapping in body.items():
