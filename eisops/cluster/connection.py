@@ -196,8 +196,7 @@ class Cluster:
         """
         if method != "GET" and self._ahead:
             self.forget_ahead()  # an answer read before a write would be out of date after it
-        query = "&".join(f"{k}={_quote(_param(v))}" for k, v in (params or {}).items() if v is not None)
-        target = f"{url_path}?{query}" if query else url_path
+        target = _target(url_path, params)
         headers = {**_JSON, "accept": accept} if accept else _JSON
         if ndjson:  # a _bulk body: lines of JSON, already serialized
             headers = {**headers, "content-type": _COMPATIBLE_NDJSON}
@@ -301,9 +300,28 @@ def _param(value: Any) -> str:
     return str(value)
 
 
-def _quote(value: str) -> str:
-    # As elasticsearch-py quotes query values: ',' and '*' stay as they are (filter_path, index lists).
-    return quote(value, ",*")
+def _quote(value: str, safe: str = ",*") -> str:
+    # As elasticsearch-py quotes query values: ',' and '*' stay as they are (filter_path, index
+    # lists). A lone surrogate (JSON allows "\ud800") goes as the body does, surrogatepass.
+    return quote(value, safe, encoding="utf-8", errors="surrogatepass")
+
+
+#: What a path keeps as it is: what ``cluster.path`` leaves of a name (it escapes each
+#: segment), '/' and the '%' of its escapes, and the other characters RFC 3986 allows in a path.
+_PATH_SAFE = "/%@*,_-.~:!$&'()+;="
+
+
+def _target(url_path: str, params: dict[str, Any] | None) -> str:
+    """The request target, path and query, as ASCII that http.client can send.
+
+    The paths eisops builds are escaped already and pass unchanged; a path or a parameter name
+    taken from a saved plan edited by hand may hold anything (non-ASCII, spaces, '?', control
+    characters), which is escaped here too, as urllib3 escaped it under the official client
+    (``_encode_target`` in its util/url.py), rather than failing in http.client.
+    """
+    query = "&".join(f"{_quote(str(k), '')}={_quote(_param(v))}" for k, v in (params or {}).items() if v is not None)
+    url_path = _quote(url_path, _PATH_SAFE)
+    return f"{url_path}?{query}" if query else url_path
 
 
 def _decoded(response: transport.Response, method: str, url_path: str) -> Any:

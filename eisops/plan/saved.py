@@ -190,7 +190,18 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
     for change in data["changes"]:
         if change["action"] not in actions:
             return f"a change of {change['kind']} {change['name']} has the unknown action {change['action']!r}"
+        for group in ("operations", "checks", "on_failure"):
+            for op in change.get(group) or ():
+                if op.get("record") or op.get("verb") == "migrate":
+                    continue  # carried out by eisops' records and migration code, not sent as they are
+                if op.get("method") not in _METHODS or not str(op.get("path", "")).startswith("/"):
+                    return (f"a request of {change['kind']} {change['name']} is not one eisops sends: "
+                            f"{op.get('method')!r} {op.get('path')!r}")
     return None
+
+
+#: The HTTP methods of the requests a plan holds.
+_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
 
 
 def read(path: str | Path) -> tuple[Plan, PlanSource]:

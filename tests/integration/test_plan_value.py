@@ -175,3 +175,24 @@ def test_a_saved_plan_edited_after_plan_wrote_it_is_refused_whole(eisops, fake_e
         assert code == 1 and "was changed after eisops plan wrote it" in err, err
     es = Elasticsearch(fake_es.url)
     assert not [e for e in es.inference.get()["endpoints"] if not e["inference_id"].startswith(".")]
+
+
+def test_a_saved_plan_with_a_request_eisops_does_not_send_is_refused_whole(eisops, fake_es, tmp_path):
+    # Past its digest (as if eisops had written it): a method that is not HTTP's is refused before
+    # anything is sent, with the object it belongs to.
+    from eisops.plan import saved
+
+    manifests = copy_examples(tmp_path)
+    plan_file = tmp_path / "plan.json"
+    assert eisops("plan", manifests, "--url", fake_es.url, "--out", plan_file)[0] == 0
+    body = json.loads(plan_file.read_text())
+    change = next(c for c in body["changes"] if c["kind"] == "IngestPipeline")
+    request = next(op for op in change["operations"] if op.get("method"))
+    request["method"] = "PÜT"
+    body[saved.DIGEST] = saved._digest(body)
+    plan_file.write_text(json.dumps(body), encoding="utf-8")
+    code, out, err = eisops("apply", plan_file, "--url", fake_es.url)
+    assert code == 1 and f"a request of IngestPipeline {change['name']} is not one eisops sends: 'PÜT'" in err, err
+    assert "unexpected" not in err
+    es = Elasticsearch(fake_es.url)
+    assert not [e for e in es.inference.get()["endpoints"] if not e["inference_id"].startswith(".")]

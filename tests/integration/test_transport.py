@@ -121,6 +121,21 @@ def test_requests_carry_the_official_clients_media_types_and_eisops_user_agent(r
     assert bulk_body == b'{"index":{}}\n{"a":1}\n'
 
 
+def test_a_target_is_sent_as_ascii_escaped_and_eisops_own_paths_unchanged(recorder):
+    # A path or parameter name from a saved plan edited by hand may hold anything; http.client
+    # sends only ASCII, so it is escaped (as urllib3 did) instead of failing with UnicodeEncodeError.
+    from eisops.cluster import path
+
+    handler, url = recorder()
+    cluster = connect(ConnectionSettings(url=url), detect_version=False)
+    cluster.request("GET", path("logs-*", "a@b,c"), params={"expand_wildcards": "open,hidden"})
+    cluster.request("GET", "/_index_template/caf\u00e9 x?y", params={"n\u00e4me": "v\u00e4lue", "x\r\n": "\ud800"})
+    cluster.close()
+    assert [p for _, p, _, _ in handler.requests] == [
+        "/logs-*/a@b,c?expand_wildcards=open,hidden",
+        "/_index_template/caf%C3%A9%20x%3Fy?n%C3%A4me=v%C3%A4lue&x%0D%0A=%ED%A0%80"]
+
+
 def test_basic_credentials_go_in_the_authorization_header(recorder):
     handler, url = recorder()
     cluster = connect(ConnectionSettings(url=url, username="elastic", password="changeme"), detect_version=False)
