@@ -175,6 +175,10 @@ def _saved_plan_model() -> Any:
     return SavedPlan
 
 
+#: The HTTP methods of the requests a plan holds.
+_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
+
+
 def _shape_problem(data: dict[str, Any]) -> str | None:
     """What is wrong with the shape of a saved plan's contents, if anything: a file eisops did not
     write, or one changed by hand, is refused here rather than half-applied."""
@@ -190,18 +194,23 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
     for change in data["changes"]:
         if change["action"] not in actions:
             return f"a change of {change['kind']} {change['name']} has the unknown action {change['action']!r}"
-        for group in ("operations", "checks", "on_failure"):
-            for op in change.get(group) or ():
-                if op.get("record") or op.get("verb") == "migrate":
-                    continue  # carried out by eisops' records and migration code, not sent as they are
-                if op.get("method") not in _METHODS or not str(op.get("path", "")).startswith("/"):
-                    return (f"a request of {change['kind']} {change['name']} is not one eisops sends: "
-                            f"{op.get('method')!r} {op.get('path')!r}")
+        problem = _unsendable_request(change)
+        if problem is not None:
+            return problem
     return None
 
 
-#: The HTTP methods of the requests a plan holds.
-_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
+def _unsendable_request(change: dict[str, Any]) -> str | None:
+    """A request of ``change`` that eisops never sends (a method outside HTTP's, a path that is
+    not one), said with its object. Record writes and migrations are carried out by their own
+    code, not sent as written, and are not requests here."""
+    for op in (*change.get("operations", ()), *change.get("checks", ()), *change.get("on_failure", ())):
+        if op.get("record") or op.get("verb") == "migrate":
+            continue
+        if op.get("method") not in _METHODS or not op.get("path", "").startswith("/"):
+            return (f"a request of {change['kind']} {change['name']} is not one eisops sends: "
+                    f"{op.get('method')!r} {op.get('path')!r}")
+    return None
 
 
 def read(path: str | Path) -> tuple[Plan, PlanSource]:
